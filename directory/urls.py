@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from organisations.views import PageView, healthz
+
+admin.site.site_header = "Muslim Mental Health Directory: editors"
+admin.site.site_title = "Directory editors"
+admin.site.index_title = "Keep the listings true"
+
+
+def page(url, template, name):
+    return path(url, PageView.as_view(template_name=f"pages/{template}.html"), name=name)
+
+
+urlpatterns = [
+    page("", "home", "home"),
+    path("", include("organisations.urls")),
+    page("urgent-help/", "urgent_help", "urgent-help"),
+    page("staying-safe-online/", "staying_safe_online", "staying-safe-online"),
+    page("about/", "about", "about"),
+    page("privacy/", "privacy", "privacy"),
+    page("accessibility/", "accessibility", "accessibility"),
+    path("healthz", healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

@@ -1,0 +1,278 @@
+"""The list's filters (DESIGN.md §4).
+
+The FilterSet filters *services*; the list view then shows the organisations that have at least one
+matching service. That is what makes facets hold for the same service: ``language=ur&gender=female``
+keeps only services that are both in Urdu and have women practitioners.
+
+Values nobody could mean (unknown slugs, a page of text in ``sort``) are taken out before the
+FilterSet sees them, and each is reported back as a notice, so a shared link with one stale value
+still shows results instead of an error.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import django_filters
+from django.db.models import Q
+from django.http import QueryDict
+
+from .models import (
+    Area,
+    Audience,
+    Cost,
+    DeliveryMode,
+    FaithApproach,
+    Language,
+    PractitionerGender,
+    ServiceType,
+)
+
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 10
+SORT_CHOICES = [("name", "Name (A to Z)"), ("recently-verified", "Most recently checked")]
+# Cost and faith offer only what a service can tell us: "not stated" is not something to filter on.
+COST_CHOICES = [(c.value, c.label) for c in Cost if c != Cost.NOT_STATED]
+FAITH_CHOICES = [(f.value, f.label) for f in FaithApproach if f != FaithApproach.NOT_STATED]
+UNKNOWN_HINT = "Only services that told us are shown."
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One group of checkboxes on the list page, and the URL parameter behind it."""
+
+    param: str
+    legend: str
+    noun: str  # how a notice names one value: "the language “xx”"
+    model: type | None = None  # a lookup table, or None for fixed choices
+    relation: str = ""  # the Service field to filter on
+    choices: list = field(default_factory=list)
+
+    def options(self, lookups):
+        """(value, label, lookup or None) for every value this facet offers."""
+        if self.model is None:
+            return [(value, label, None) for value, label in self.choices]
+        return [(item.key, item.name, item) for item in lookups[self.param]]
+
+
+FACETS = [
+    Facet("type", "Kind of support", "type of support", ServiceType, "service_types"),
+    Facet("mode", "How to get in touch", "way to get in touch", DeliveryMode, "delivery_modes"),
+    Facet("language", "Language", "language", Language, "languages"),
+    Facet("gender", "Practitioner gender", "practitioner gender", PractitionerGender,
+          "practitioner_genders"),
+    Facet("audience", "Who it is for", "group", Audience, "audiences"),
+    Facet("area", "Area", "area", Area, "areas"),
+    Facet("cost", "Cost", "cost", relation="cost", choices=COST_CHOICES),
+    Facet("faith", "Approach to faith", "approach to faith", relation="faith_approach",
+          choices=FAITH_CHOICES),
+]
+FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
+
+
+def load_lookups():
+    """Every lookup table, read once per request: one query each."""
+    return {facet.param: list(facet.model.objects.all()) for facet in FACETS if facet.model}
+
+
+# --- Reading the query string ------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_search(raw):
+    """Words to search for: control characters out, spaces collapsed, length capped."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", raw))
+    text = " ".join(text.split())
+    shortened = len(text) > SEARCH_MAX_LENGTH
+    return text[:SEARCH_MAX_LENGTH].strip(), shortened
+
+
+def shorten(value, limit=40):
+    value = _CONTROL.sub("", value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+@dataclass
+class CleanQuery:
+    """What the page understood of its query string, and what it had to ignore."""
+
+    data: QueryDict  # only values the page understood (never "page")
+    notices: list[str]
+    page: str | None
+
+
+def clean_query(params, lookups):
+    """Split ``params`` (request.GET) into values we understood and notices about the rest."""
+    data = QueryDict(mutable=True)
+    notices = []
+
+    raw_q = [v for v in params.getlist("q") if v.strip()]
+    if raw_q:
+        text, shortened = clean_search(raw_q[-1])
+        if text:
+            data["q"] = text
+        if shortened:
+            notices.append(f"Your search was too long, so only its first {SEARCH_MAX_LENGTH} "
+                           "characters were used.")
+        if len(raw_q) > 1:
+            notices.append("More than one search was given; only the last one was used.")
+
+    for facet in FACETS:
+        known = {value for value, _label, _item in facet.options(lookups)}
+        chosen = []
+        for raw in params.getlist(facet.param):
+            value = raw.strip().lower()
+            if not value:
+                continue
+            if value in known:
+                if value not in chosen:
+                    chosen.append(value)
+            else:
+                notices.append(f"We did not recognise the {facet.noun} “{shorten(raw)}”, "
+                               "so it was ignored.")
+        if chosen:
+            data.setlist(facet.param, chosen)
+
+    sorts = [v.strip() for v in params.getlist("sort") if v.strip()]
+    if sorts:
+        if sorts[-1] in dict(SORT_CHOICES):
+            if sorts[-1] != "name":
+                data["sort"] = sorts[-1]
+        else:
+            notices.append(f"We did not recognise the order “{shorten(sorts[-1])}”, so the list "
+                           "is in order of name.")
+
+    pages = params.getlist("page")
+    return CleanQuery(data=data, notices=notices, page=pages[-1] if pages else None)
+
+
+# --- The FilterSet -----------------------------------------------------------------------------
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    """Several values of one facet mean OR; each facet is one more condition on the service."""
+
+    def __init__(self, *args, facet, **kwargs):
+        self.facet = facet
+        kwargs.setdefault("widget", django_filters.widgets.forms.CheckboxSelectMultiple)
+        kwargs.setdefault("label", facet.legend)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.facet.model is None:
+            return qs.filter(**{f"{self.facet.relation}__in": value})
+        return qs.filter(pk__in=self.matching_service_ids(qs.model, value))
+
+    def matching_service_ids(self, service_model, value):
+        # A sub-query per facet keeps the main query free of duplicate rows from the joins.
+        key = "code" if self.facet.model is Language else "slug"
+        condition = Q(**{f"{self.facet.relation}__{key}__in": value})
+        if self.facet.param == "area":
+            condition |= Q(areas__is_national=True)  # UK-wide services serve every area
+        return service_model.objects.filter(condition).values("pk")
+
+
+class ServiceFilter(django_filters.FilterSet):
+    """Filters public services by ``q`` and every facet, all holding for the same service."""
+
+    q = django_filters.CharFilter(label="Search", method="filter_search")
+    type = FacetFilter(facet=FACETS_BY_PARAM["type"])
+    mode = FacetFilter(facet=FACETS_BY_PARAM["mode"])
+    language = FacetFilter(facet=FACETS_BY_PARAM["language"])
+    gender = FacetFilter(facet=FACETS_BY_PARAM["gender"])
+    audience = FacetFilter(facet=FACETS_BY_PARAM["audience"])
+    area = FacetFilter(facet=FACETS_BY_PARAM["area"])
+    cost = FacetFilter(facet=FACETS_BY_PARAM["cost"], choices=COST_CHOICES)
+    faith = FacetFilter(facet=FACETS_BY_PARAM["faith"], choices=FAITH_CHOICES)
+    sort = django_filters.ChoiceFilter(
+        label="Order by", choices=SORT_CHOICES, method="keep_order", empty_label=None
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, lookups=None):
+        self.lookups = lookups if lookups is not None else load_lookups()
+        self.understood = clean_query(data if data is not None else QueryDict(), self.lookups)
+        super().__init__(self.understood.data, queryset, request=request, prefix=prefix)
+        for facet in FACETS:
+            if facet.model is not None:
+                self.filters[facet.param].extra["choices"] = [
+                    (value, label) for value, label, _item in facet.options(self.lookups)
+                ]
+
+    @property
+    def notices(self):
+        return self.understood.notices
+
+    @property
+    def sort(self):
+        return self.understood.data.get("sort", "name")
+
+    def filter_search(self, queryset, name, value):
+        """Every word must appear in a name, summary, description or type of the service."""
+        words = value.split()[:SEARCH_MAX_WORDS]
+        for word in words:
+            queryset = queryset.filter(
+                pk__in=queryset.model.objects.filter(
+                    Q(name__icontains=word)
+                    | Q(description__icontains=word)
+                    | Q(service_types__name__icontains=word)
+                    | Q(organisation__name__icontains=word)
+                    | Q(organisation__summary__icontains=word)
+                    | Q(organisation__description__icontains=word)
+                ).values("pk")
+            )
+        return queryset
+
+    def keep_order(self, queryset, name, value):
+        return queryset  # sorting orders organisations, so the view applies it
+
+    @property
+    def has_filters(self):
+        """True when anything narrows the list (sorting does not)."""
+        return any(key != "sort" for key in self.understood.data)
+
+    def facet_groups(self):
+        """The form's checkboxes, with each option's lookup for labels such as endonyms."""
+        selected = self.understood.data
+        return [
+            {
+                "facet": facet,
+                "options": [
+                    {"value": value, "label": label, "item": item,
+                     "checked": value in selected.getlist(facet.param),
+                     "id": f"{facet.param}-{value}"}
+                    for value, label, item in facet.options(self.lookups)
+                ],
+            }
+            for facet in FACETS
+        ]
+
+    def active_filters(self):
+        """What narrows the list now, each with the query string that removes it."""
+        data = self.understood.data
+        labels = {
+            facet.param: {value: label for value, label, _item in facet.options(self.lookups)}
+            for facet in FACETS
+        }
+        active = []
+        if data.get("q"):
+            active.append({"legend": "Search", "label": f"“{data['q']}”",
+                           "remove_query": without(data, "q")})
+        for facet in FACETS:
+            for value in data.getlist(facet.param):
+                active.append({"legend": facet.legend, "label": labels[facet.param][value],
+                               "remove_query": without(data, facet.param, value)})
+        return active
+
+
+def without(data, param, value=None):
+    """The query string of ``data`` less one parameter, or one value of it."""
+    copy = data.copy()
+    if value is None:
+        copy.pop(param, None)
+    else:
+        copy.setlist(param, [v for v in copy.getlist(param) if v != value])
+    return urlencode(sorted(copy.lists()), doseq=True)

@@ -1,0 +1,314 @@
+"""The directory's data: lookup tables, organisations and the services they offer (DESIGN.md §3)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .querysets import OrganisationQuerySet, ServiceQuerySet
+
+# --- Lookup tables -----------------------------------------------------------------------------
+
+
+class LookupManager(models.Manager):
+    """Lookups are found by their slug (or code) in fixtures and URLs."""
+
+    key_field = "slug"
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.key_field: key})
+
+
+class LanguageManager(LookupManager):
+    key_field = "code"
+
+
+class Lookup(models.Model):
+    """A value of one facet: a name in plain words, a slug for URLs, an explicit position."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower numbers come first in filters and on cards."
+    )
+
+    objects = LookupManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def key(self):
+        """The value this lookup takes in a URL parameter."""
+        return self.slug
+
+
+class ServiceType(Lookup):
+    class Meta(Lookup.Meta):
+        verbose_name = "service type"
+
+
+class PractitionerGender(Lookup):
+    class Meta(Lookup.Meta):
+        verbose_name = "practitioner gender"
+
+
+class DeliveryMode(Lookup):
+    class Meta(Lookup.Meta):
+        verbose_name = "way to get in touch"
+        verbose_name_plural = "ways to get in touch"
+
+
+class Audience(Lookup):
+    class Meta(Lookup.Meta):
+        verbose_name = "audience"
+
+
+class Area(Lookup):
+    is_national = models.BooleanField(
+        "UK-wide",
+        default=False,
+        help_text="A UK-wide service matches a search for any area.",
+    )
+
+    class Meta(Lookup.Meta):
+        verbose_name = "area"
+
+
+class Language(models.Model):
+    code = models.SlugField(
+        max_length=12,
+        unique=True,
+        help_text="ISO 639-1 code where one exists (for example ur, bn, so).",
+    )
+    name = models.CharField("English name", max_length=80)
+    native_name = models.CharField(
+        max_length=80, blank=True, help_text="The language's name for itself, e.g. اردو."
+    )
+    is_rtl = models.BooleanField("written right to left", default=False)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower numbers come first in filters and on cards."
+    )
+
+    objects = LanguageManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def key(self):
+        return self.code
+
+    @property
+    def direction(self):
+        return "rtl" if self.is_rtl else "ltr"
+
+
+# --- Organisations and services ----------------------------------------------------------------
+
+
+class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class Organisation(models.Model):
+    Status = Status
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(
+        max_length=400, help_text="One or two sentences, shown on the list of organisations."
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    charity_number = models.CharField(max_length=40, blank=True)
+    is_alliance_member = models.BooleanField(
+        "member of the Muslim Mental Health Alliance", default=False
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    last_verified = models.DateField(
+        "details last checked",
+        null=True,
+        blank=True,
+        help_text="When an editor last confirmed these details with the organisation.",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    editor_notes = models.TextField(
+        blank=True,
+        help_text="For editors only; never shown on the public site. Put details to confirm here.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="organisation_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "name"], name="organisation_status_name")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("organisations:organisation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
+    def get_by_natural_key(self, organisation_slug, slug):
+        return self.get(organisation__slug=organisation_slug, slug=slug)
+
+
+class Cost(models.TextChoices):
+    FREE = "free", "Free"
+    LOW_COST = "low-cost", "Low cost"
+    PAID = "paid", "Paid"
+    NOT_STATED = "not-stated", "Cost not stated"
+
+
+class FaithApproach(models.TextChoices):
+    ISLAMIC = "islamic", "Integrates Islamic faith and practice"
+    FAITH_SENSITIVE = "faith-sensitive", "Faith-sensitive, without religious guidance"
+    NOT_STATED = "not-stated", "Approach to faith not stated"
+
+
+class Referral(models.TextChoices):
+    SELF = "self", "Contact them yourself"
+    PROFESSIONAL = "professional", "Referral by a professional"
+    EITHER = "either", "Yourself or through a professional"
+    NOT_STATED = "not-stated", "How to be referred not stated"
+
+
+class Service(models.Model):
+    Cost = Cost
+    FaithApproach = FaithApproach
+    Referral = Referral
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    description = models.TextField(blank=True)
+    service_types = models.ManyToManyField(ServiceType, blank=True, related_name="services")
+    delivery_modes = models.ManyToManyField(
+        DeliveryMode, blank=True, related_name="services", verbose_name="ways to get in touch"
+    )
+    languages = models.ManyToManyField(Language, blank=True, related_name="services")
+    practitioner_genders = models.ManyToManyField(
+        PractitionerGender, blank=True, related_name="services"
+    )
+    audiences = models.ManyToManyField(Audience, blank=True, related_name="services")
+    areas = models.ManyToManyField(Area, blank=True, related_name="services")
+    cost = models.CharField(max_length=12, choices=Cost.choices, default=Cost.NOT_STATED)
+    cost_note = models.CharField(max_length=200, blank=True)
+    faith_approach = models.CharField(
+        max_length=16, choices=FaithApproach.choices, default=FaithApproach.NOT_STATED
+    )
+    referral = models.CharField(
+        "how to get referred",
+        max_length=12,
+        choices=Referral.choices,
+        default=Referral.NOT_STATED,
+    )
+    hours = models.CharField(
+        "opening hours", max_length=200, blank=True, help_text="Only hours the organisation confirmed."
+    )
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="Shown instead of the organisation's phone when set."
+    )
+    email = models.EmailField(blank=True, help_text="Shown instead of the organisation's email.")
+    url = models.URLField(
+        "web address", max_length=300, blank=True, help_text="Shown instead of the website."
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive services are never shown publicly."
+    )
+
+    objects = ServiceManager()
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "slug"], name="service_slug_unique_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__in=Cost.values),
+                name="service_cost_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(faith_approach__in=FaithApproach.values),
+                name="service_faith_approach_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(referral__in=Referral.values),
+                name="service_referral_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation.name})" if self.organisation_id else self.name
+
+    def natural_key(self):
+        return (self.organisation.slug, self.slug)
+
+    natural_key.dependencies = ["organisations.organisation"]
+
+    def get_absolute_url(self):
+        return f"{self.organisation.get_absolute_url()}#service-{self.slug}"
+
+    # What to show: a service's own contact details win over its organisation's.
+    @property
+    def contact_phone(self):
+        return self.phone or self.organisation.phone
+
+    @property
+    def contact_email(self):
+        return self.email or self.organisation.email
+
+    @property
+    def contact_url(self):
+        return self.url or self.organisation.website

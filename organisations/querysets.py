@@ -1,0 +1,62 @@
+"""What the public may see, and what each page prefetches: decided here, in one place."""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Lower
+
+FACET_RELATIONS = (
+    "service_types",
+    "delivery_modes",
+    "languages",
+    "practitioner_genders",
+    "audiences",
+    "areas",
+)
+
+
+class ServiceQuerySet(models.QuerySet):
+    def public(self):
+        """Active services of published organisations: the only services ever shown publicly."""
+        return self.filter(is_active=True, organisation__status="published")
+
+    def with_facets(self):
+        """Prefetch every facet a card shows: one query per facet, whatever the number of services."""
+        return self.prefetch_related(*FACET_RELATIONS)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def matching(self, services):
+        """Organisations that have at least one of ``services`` (a Service queryset)."""
+        return self.filter(pk__in=services.values("organisation_id"))
+
+    def sorted_by(self, sort):
+        if sort == "recently-verified":
+            return self.order_by(
+                models.F("last_verified").desc(nulls_last=True), Lower("name"), "pk"
+            )
+        return self.order_by(Lower("name"), "pk")
+
+    def for_listing(self, services):
+        """Each card shows the services that matched (``services``) and counts all public ones.
+
+        ``listed_services`` holds the matching services with their facets; ``public_service_count``
+        says how many active services the organisation has in all, so a card can say "and 2 more".
+        """
+        Service = apps.get_model("organisations", "Service")
+        shown = Service.objects.filter(pk__in=services.values("pk")).order_by(Lower("name"), "pk")
+        return self.annotate(
+            public_service_count=Count("services", filter=Q(services__is_active=True))
+        ).prefetch_related(
+            Prefetch("services", queryset=shown.with_facets(), to_attr="listed_services")
+        )
+
+    def for_detail(self):
+        Service = apps.get_model("organisations", "Service")
+        active = Service.objects.filter(is_active=True).order_by(Lower("name"), "pk")
+        return self.prefetch_related(
+            Prefetch("services", queryset=active.with_facets(), to_attr="listed_services")
+        )

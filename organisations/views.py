@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from .filters import ServiceFilter
+from .models import Organisation, Service
+
+
+def paginate(queryset, raw_page, per_page):
+    """The page asked for, or the nearest sensible one and a notice saying why."""
+    paginator = Paginator(queryset, per_page)
+    notice = None
+    number = 1
+    if raw_page not in (None, ""):
+        try:
+            number = int(str(raw_page).strip())
+        except ValueError:
+            notice = f"“{raw_page[:20]}” is not a page number, so this is the first page."
+        else:
+            if number < 1:
+                notice = "There is no such page, so this is the first page."
+                number = 1
+            elif number > paginator.num_pages:
+                notice = (
+                    f"There is no page {number}; this is the last page, page {paginator.num_pages}."
+                    if paginator.count
+                    else None
+                )
+                number = paginator.num_pages
+    return paginator.page(number), notice
+
+
+class OrganisationListView(FilterView):
+    filterset_class = ServiceFilter  # filters services; the view lists their organisations
+    template_name = "organisations/organisation_list.html"
+    paginate_by = settings.DIRECTORY_PAGE_SIZE
+
+    def get_queryset(self):
+        return Service.objects.public()
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # always bound, so bad values become notices
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        services = self.filterset.qs
+        organisations = (
+            Organisation.objects.published()
+            .matching(services)
+            .sorted_by(self.filterset.sort)
+            .for_listing(services)
+        )
+        page, page_notice = paginate(
+            organisations, self.filterset.understood.page, self.paginate_by
+        )
+        notices = [*self.filterset.notices, *([page_notice] if page_notice else [])]
+        context = self.get_context_data(
+            filter=self.filterset,
+            object_list=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.paginator.num_pages > 1,
+            notices=notices,
+            query=self.filterset.understood.data,
+            active_filters=self.filterset.active_filters(),
+            facet_groups=self.filterset.facet_groups(),
+        )
+        return self.render_to_response(context)
+
+    def paginate_queryset(self, queryset, page_size):  # pagination is done in get()
+        raise NotImplementedError
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "organisations/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.published().for_detail()
+
+
+class PageView(TemplateView):
+    """A plain page of text: urgent help, staying safe online, about, privacy, accessibility."""
+
+
+def healthz(request):
+    """For load balancers and benchmarks: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy", never a 500 page
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

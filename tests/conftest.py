@@ -1,0 +1,66 @@
+import pytest
+from django.core.management import call_command
+
+from . import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(django_db_blocker):
+    """Pages are rendered with the production static storage (hashed names), so collect first."""
+    with django_db_blocker.unblock():
+        call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def urdu(db):
+    return factories.LanguageFactory(code="ur", name="Urdu", native_name="اردو")
+
+
+@pytest.fixture
+def bengali(db):
+    return factories.LanguageFactory(code="bn", name="Bengali", native_name="বাংলা")
+
+
+@pytest.fixture
+def english(db):
+    return factories.LanguageFactory(code="en", name="English", native_name="English")
+
+
+@pytest.fixture
+def female(db):
+    return factories.PractitionerGenderFactory(slug="female")
+
+
+@pytest.fixture
+def male(db):
+    return factories.PractitionerGenderFactory(slug="male")
+
+
+@pytest.fixture
+def uk_wide(db):
+    return factories.AreaFactory(slug="uk-wide", name="UK-wide", is_national=True)
+
+
+@pytest.fixture
+def london(db):
+    return factories.AreaFactory(slug="london", name="London")
+
+
+@pytest.fixture
+def phone(db):
+    return factories.DeliveryModeFactory(slug="phone", name="Phone")
+
+
+@pytest.fixture
+def counselling(db):
+    return factories.ServiceTypeFactory(slug="counselling", name="Counselling")
+
+
+@pytest.fixture
+def helpline(db):
+    return factories.ServiceTypeFactory(slug="helpline", name="Helpline")
+
+
+@pytest.fixture
+def women(db):
+    return factories.AudienceFactory(slug="women", name="Women")

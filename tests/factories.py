@@ -1,0 +1,126 @@
+"""Factories for test data: a published organisation with one active service unless told otherwise."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from organisations import models
+
+
+class ServiceTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ServiceType
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Service type {n}")
+    slug = factory.Sequence(lambda n: f"service-type-{n}")
+
+
+class DeliveryModeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.DeliveryMode
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Mode {n}")
+    slug = factory.Sequence(lambda n: f"mode-{n}")
+
+
+class PractitionerGenderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PractitionerGender
+        django_get_or_create = ("slug",)
+
+    name = factory.LazyAttribute(lambda o: f"{o.slug.title()} practitioners available")
+    slug = "female"
+
+
+class AudienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Audience
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Audience {n}")
+    slug = factory.Sequence(lambda n: f"audience-{n}")
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Area
+        django_get_or_create = ("slug",)
+
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    is_national = False
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Language
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"l{n}")
+    name = factory.Sequence(lambda n: f"Language {n}")
+    native_name = ""
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n:04d}")
+    slug = factory.Sequence(lambda n: f"organisation-{n:04d}")
+    summary = factory.LazyAttribute(lambda o: f"{o.name} offers support.")
+    status = models.Organisation.Status.PUBLISHED
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """A service; pass facets as lists, e.g. ``ServiceFactory(languages=[urdu])``."""
+
+    class Meta:
+        model = models.Service
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Service {n:04d}")
+    slug = factory.Sequence(lambda n: f"service-{n:04d}")
+    is_active = True
+
+    @factory.post_generation
+    def service_types(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.service_types.set(extracted)
+
+    @factory.post_generation
+    def delivery_modes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.delivery_modes.set(extracted)
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.languages.set(extracted)
+
+    @factory.post_generation
+    def practitioner_genders(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.practitioner_genders.set(extracted)
+
+    @factory.post_generation
+    def audiences(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.audiences.set(extracted)
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.areas.set(extracted)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"editor{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("a-long-test-password-1")
