@@ -24,3 +24,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler400 = "organisations.views.bad_request"
+handler500 = "organisations.views.server_error"

@@ -60,13 +60,23 @@ FACETS = [
     Facet("type", "Kind of support", "type of support", ServiceType, "service_types"),
     Facet("mode", "How to get in touch", "way to get in touch", DeliveryMode, "delivery_modes"),
     Facet("language", "Language", "language", Language, "languages"),
-    Facet("gender", "Practitioner gender", "practitioner gender", PractitionerGender,
-          "practitioner_genders"),
+    Facet(
+        "gender",
+        "Practitioner gender",
+        "practitioner gender",
+        PractitionerGender,
+        "practitioner_genders",
+    ),
     Facet("audience", "Who it is for", "group", Audience, "audiences"),
     Facet("area", "Area", "area", Area, "areas"),
     Facet("cost", "Cost", "cost", relation="cost", choices=COST_CHOICES),
-    Facet("faith", "Approach to faith", "approach to faith", relation="faith_approach",
-          choices=FAITH_CHOICES),
+    Facet(
+        "faith",
+        "Approach to faith",
+        "approach to faith",
+        relation="faith_approach",
+        choices=FAITH_CHOICES,
+    ),
 ]
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
 
@@ -114,8 +124,10 @@ def clean_query(params, lookups):
         if text:
             data["q"] = text
         if shortened:
-            notices.append(f"Your search was too long, so only its first {SEARCH_MAX_LENGTH} "
-                           "characters were used.")
+            notices.append(
+                f"Your search was too long, so only its first {SEARCH_MAX_LENGTH} "
+                "characters were used."
+            )
         if len(raw_q) > 1:
             notices.append("More than one search was given; only the last one was used.")
 
@@ -130,8 +142,9 @@ def clean_query(params, lookups):
                 if value not in chosen:
                     chosen.append(value)
             else:
-                notices.append(f"We did not recognise the {facet.noun} “{shorten(raw)}”, "
-                               "so it was ignored.")
+                notices.append(
+                    f"We did not recognise the {facet.noun} “{shorten(raw)}”, so it was ignored."
+                )
         if chosen:
             data.setlist(facet.param, chosen)
 
@@ -141,8 +154,10 @@ def clean_query(params, lookups):
             if sorts[-1] != "name":
                 data["sort"] = sorts[-1]
         else:
-            notices.append(f"We did not recognise the order “{shorten(sorts[-1])}”, so the list "
-                           "is in order of name.")
+            notices.append(
+                f"We did not recognise the order “{shorten(sorts[-1])}”, so the list "
+                "is in order of name."
+            )
 
     pages = params.getlist("page")
     return CleanQuery(data=data, notices=notices, page=pages[-1] if pages else None)
@@ -207,7 +222,8 @@ class ServiceFilter(django_filters.FilterSet):
         return self.understood.notices
 
     @property
-    def sort(self):
+    def ordering(self):
+        """How the organisations are to be ordered: "name" unless the page understood another."""
         return self.understood.data.get("sort", "name")
 
     def filter_search(self, queryset, name, value):
@@ -241,9 +257,13 @@ class ServiceFilter(django_filters.FilterSet):
             {
                 "facet": facet,
                 "options": [
-                    {"value": value, "label": label, "item": item,
-                     "checked": value in selected.getlist(facet.param),
-                     "id": f"{facet.param}-{value}"}
+                    {
+                        "value": value,
+                        "label": label,
+                        "item": item,
+                        "checked": value in selected.getlist(facet.param),
+                        "id": f"{facet.param}-{value}",
+                    }
                     for value, label, item in facet.options(self.lookups)
                 ],
             }
@@ -259,12 +279,18 @@ class ServiceFilter(django_filters.FilterSet):
         }
         active = []
         if data.get("q"):
-            active.append({"legend": "Search", "label": f"“{data['q']}”",
-                           "remove_query": without(data, "q")})
+            active.append(
+                {"legend": "Search", "label": f"“{data['q']}”", "remove_query": without(data, "q")}
+            )
         for facet in FACETS:
             for value in data.getlist(facet.param):
-                active.append({"legend": facet.legend, "label": labels[facet.param][value],
-                               "remove_query": without(data, facet.param, value)})
+                active.append(
+                    {
+                        "legend": facet.legend,
+                        "label": labels[facet.param][value],
+                        "remove_query": without(data, facet.param, value),
+                    }
+                )
         return active
 
 

@@ -185,11 +185,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("organisations:organisation-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def is_published(self):
@@ -254,7 +254,10 @@ class Service(models.Model):
         default=Referral.NOT_STATED,
     )
     hours = models.CharField(
-        "opening hours", max_length=200, blank=True, help_text="Only hours the organisation confirmed."
+        "opening hours",
+        max_length=200,
+        blank=True,
+        help_text="Only hours the organisation confirmed.",
     )
     phone = models.CharField(
         max_length=40, blank=True, help_text="Shown instead of the organisation's phone when set."
@@ -292,13 +295,13 @@ class Service(models.Model):
     def __str__(self):
         return f"{self.name} ({self.organisation.name})" if self.organisation_id else self.name
 
+    def get_absolute_url(self):
+        return f"{self.organisation.get_absolute_url()}#service-{self.slug}"
+
     def natural_key(self):
         return (self.organisation.slug, self.slug)
 
     natural_key.dependencies = ["organisations.organisation"]
-
-    def get_absolute_url(self):
-        return f"{self.organisation.get_absolute_url()}#service-{self.slug}"
 
     # What to show: a service's own contact details win over its organisation's.
     @property

@@ -21,7 +21,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(is_active=True, organisation__status="published")
 
     def with_facets(self):
-        """Prefetch every facet a card shows: one query per facet, whatever the number of services."""
+        """Prefetch every facet a card shows: a query per facet, however many services."""
         return self.prefetch_related(*FACET_RELATIONS)
 
 

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -52,7 +53,7 @@ class OrganisationListView(FilterView):
         organisations = (
             Organisation.objects.published()
             .matching(services)
-            .sorted_by(self.filterset.sort)
+            .sorted_by(self.filterset.ordering)
             .for_listing(services)
         )
         page, page_notice = paginate(
@@ -97,3 +98,18 @@ def healthz(request):
     except Exception:  # any database failure means "not healthy", never a 500 page
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """The 500 page, rendered without the request so that it cannot fail the same way again."""
+    html = loader.get_template("500.html").render(
+        {"quick_exit_url": settings.DIRECTORY_QUICK_EXIT_URL}
+    )
+    return HttpResponseServerError(html)
+
+
+def bad_request(request, exception):
+    html = loader.get_template("400.html").render(
+        {"quick_exit_url": settings.DIRECTORY_QUICK_EXIT_URL}
+    )
+    return HttpResponseBadRequest(html)
