@@ -1,0 +1,215 @@
+"""Django admin for editors: keep the listings true, verify them, publish them (DESIGN.md §6)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .models import (
+    Area,
+    Audience,
+    DeliveryMode,
+    Language,
+    Organisation,
+    PractitionerGender,
+    Service,
+    ServiceType,
+)
+from .querysets import FACET_RELATIONS
+
+# A web address typed without a scheme ("sakoon.org.uk") is taken to be https.
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def review_cutoff():
+    """A listing last checked before this date needs review again."""
+    return timezone.localdate() - timedelta(days=settings.DIRECTORY_REVIEW_AFTER_DAYS)
+
+
+def needs_review_q():
+    return Q(last_verified__isnull=True) | Q(last_verified__lt=review_cutoff())
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "needs review"
+    parameter_name = "needs_review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Yes: never checked or checked over 6 months ago"),
+            ("no", "No: checked in the last 6 months"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(needs_review_q())
+        if self.value() == "no":
+            return queryset.exclude(needs_review_q())
+        return queryset
+
+
+class ServiceInline(admin.StackedInline):
+    model = Service
+    extra = 0
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    show_change_link = True
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = FACET_RELATIONS
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "hours", "is_active"]}),
+        ("Who it is for and how it works", {"fields": [*FACET_RELATIONS]}),
+        (
+            "Cost, faith and referral",
+            {"fields": ["cost", "cost_note", "faith_approach", "referral"]},
+        ),
+        (
+            "Contact details for this service",
+            {
+                "fields": ["phone", "email", "url"],
+                "description": "Leave empty to show the organisation's own details.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        """Each service's facets in one query per facet, not one per service."""
+        queryset = super().get_queryset(request)
+        return queryset.select_related("organisation").prefetch_related(*FACET_RELATIONS)
+
+
+def log_changes(request, objects, *field_names):
+    """Record a bulk change in each object's history, in one query."""
+    message = [{"changed": {"fields": list(field_names)}}]
+    LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    inlines = [ServiceInline]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    list_display = [
+        "name",
+        "status",
+        "is_alliance_member",
+        "last_verified",  # its label is "Details last checked"
+        "needs_review",
+        "public_page",
+    ]
+    list_filter = ["status", "is_alliance_member", NeedsReviewFilter]
+    list_select_related = False  # no related object is shown on the list
+    search_fields = ["name", "summary", "services__name", "charity_number"]
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ["created", "updated", "verified_by"]
+    actions = ["mark_verified_today", "publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "description", "status"]}),
+        (
+            "Contact and registration",
+            {"fields": ["website", "email", "phone", "charity_number", "is_alliance_member"]},
+        ),
+        ("Checking", {"fields": ["last_verified", "verified_by"]}),
+        (
+            "Editor notes: never shown publicly",
+            {
+                "fields": ["editor_notes"],
+                "description": "Only editors see these notes. Put details still to confirm here, "
+                "with their source.",
+            },
+        ),
+        ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
+    ]
+
+    def view_on_site(self, obj):
+        """Only a published organisation has a public page to view."""
+        return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description="Needs review", boolean=True)
+    def needs_review(self, obj):
+        return obj.last_verified is None or obj.last_verified < review_cutoff()
+
+    @admin.display(description="Public page")
+    def public_page(self, obj):
+        if not obj.is_published:
+            return None
+        return format_html(
+            '<a href="{}">View on site<span class="visually-hidden">: {}</span></a>',
+            obj.get_absolute_url(),
+            obj.name,
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Whoever changes the "last checked" date is the one who checked."""
+        if "last_verified" in form.changed_data:
+            obj.verified_by = request.user if obj.last_verified else None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark as verified today", permissions=["change"])
+    def mark_verified_today(self, request, queryset):
+        objects = list(queryset)
+        count = queryset.update(
+            last_verified=timezone.localdate(), verified_by=request.user, updated=timezone.now()
+        )
+        log_changes(request, objects, "Details last checked", "Verified by")
+        self.message_user(
+            request, f"Marked {count} {self._noun(count)} as verified today.", messages.SUCCESS
+        )
+
+    @admin.action(description="Publish", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Organisation.Status.PUBLISHED, "Published")
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Organisation.Status.DRAFT, "Unpublished")
+
+    def _set_status(self, request, queryset, status, verb):
+        objects = list(queryset)
+        count = queryset.update(status=status, updated=timezone.now())
+        log_changes(request, objects, "Status")
+        self.message_user(request, f"{verb} {count} {self._noun(count)}.", messages.SUCCESS)
+
+    @staticmethod
+    def _noun(count):
+        return "organisation" if count == 1 else "organisations"
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "is_active", "cost"]
+    list_filter = ["is_active", "cost", "faith_approach", "service_types"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "description", "organisation__name"]
+    autocomplete_fields = ["organisation", *FACET_RELATIONS]
+    prepopulated_fields = {"slug": ("name",)}
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    fieldsets = [(None, {"fields": ["organisation"]}), *ServiceInline.fieldsets]
+
+
+class LookupAdmin(admin.ModelAdmin):
+    """The lookup tables: a name, a slug for URLs, and a position that orders them."""
+
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+for lookup in (ServiceType, DeliveryMode, PractitionerGender, Audience):
+    admin.site.register(lookup, LookupAdmin)
+
+
+@admin.register(Area)
+class AreaAdmin(LookupAdmin):
+    list_display = ["name", "slug", "is_national", "position"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "native_name", "code", "is_rtl", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "native_name", "code"]
