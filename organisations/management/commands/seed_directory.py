@@ -1,0 +1,106 @@
+"""Seed the directory from fixtures/; add only what is missing, never overwrite (DESIGN.md §5)."""
+
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.base import DeserializationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from organisations.models import Organisation, Service
+
+LOOKUPS = "lookups.json"
+ORGANISATIONS = "organisations.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the lookup tables and organisations from fixtures/. Adds what is missing; never "
+        "changes or re-creates anything already there, so an editor's changes survive."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fixtures-dir",
+            type=Path,
+            default=None,
+            help="Folder holding lookups.json and organisations.json (default: fixtures/).",
+        )
+
+    def handle(self, *args, fixtures_dir=None, verbosity=1, **options):
+        folder = Path(fixtures_dir or Path(settings.BASE_DIR) / "fixtures")
+        paths = [folder / LOOKUPS, folder / ORGANISATIONS]
+        for path in paths:
+            if not path.is_file():
+                raise CommandError(f"Fixture not found: {path}")
+
+        self.now = timezone.now()
+        self.added = Counter()
+        self.already_there = Counter()
+        self.deferred = []
+        self.new_organisation_ids = set()
+        self.models = []  # in the order the fixtures first name them, for a stable summary
+
+        try:
+            with transaction.atomic():
+                for path in paths:
+                    self.load(path)
+                for obj in self.deferred:
+                    obj.save_deferred_fields()
+        except DeserializationError as error:
+            raise CommandError(f"Nothing was saved. {error}") from error
+
+        if verbosity >= 1:
+            for line in self.summary():
+                self.stdout.write(line)
+
+    def load(self, path):
+        with path.open(encoding="utf-8") as stream:
+            for obj in serializers.deserialize("json", stream, handle_forward_references=True):
+                model = type(obj.object)
+                if model not in self.models:
+                    self.models.append(model)
+                if self.should_add(obj.object):
+                    self.add(obj)
+                    self.added[model] += 1
+                else:
+                    self.already_there[model] += 1
+
+    def should_add(self, instance):
+        """A row whose natural key is absent; a service only with its organisation, new now."""
+        if isinstance(instance, Service):
+            return instance.pk is None and instance.organisation_id in self.new_organisation_ids
+        return instance.pk is None
+
+    def add(self, obj):
+        # A deserialized object is saved raw, which skips auto_now and auto_now_add: stamp here.
+        for field in obj.object._meta.concrete_fields:
+            stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            if stamped and getattr(obj.object, field.attname) is None:
+                setattr(obj.object, field.attname, self.now)
+        obj.save()
+        if isinstance(obj.object, Organisation):
+            self.new_organisation_ids.add(obj.object.pk)
+        if obj.deferred_fields:
+            self.deferred.append(obj)
+
+    def summary(self):
+        for model in self.models:
+            label = capfirst(model._meta.verbose_name_plural)
+            added, there = self.added[model], self.already_there[model]
+            if model is Organisation:
+                yield (
+                    f"{label}: {added} added, {there} already there "
+                    "(left as they are, with their services)."
+                )
+            elif model is Service:
+                yield (
+                    f"{label}: {added} added with their organisations, {there} not added "
+                    "because their organisation was already there."
+                )
+            else:
+                yield f"{label}: {added} added, {there} already there."
