@@ -37,7 +37,7 @@ def paginate(queryset, raw_page, per_page):
 class OrganisationListView(FilterView):
     filterset_class = ServiceFilter  # filters services; the view lists their organisations
     template_name = "organisations/organisation_list.html"
-    paginate_by = settings.DIRECTORY_PAGE_SIZE
+    page_size = settings.DIRECTORY_PAGE_SIZE  # paginated in get(), leniently
 
     def get_queryset(self):
         return Service.objects.public()
@@ -56,9 +56,8 @@ class OrganisationListView(FilterView):
             .sorted_by(self.filterset.ordering)
             .for_listing(services)
         )
-        page, page_notice = paginate(
-            organisations, self.filterset.understood.page, self.paginate_by
-        )
+        page, page_notice = paginate(organisations, self.filterset.understood.page, self.page_size)
+        self.object_list = page.object_list
         notices = [*self.filterset.notices, *([page_notice] if page_notice else [])]
         context = self.get_context_data(
             filter=self.filterset,
@@ -66,15 +65,13 @@ class OrganisationListView(FilterView):
             page_obj=page,
             paginator=page.paginator,
             is_paginated=page.paginator.num_pages > 1,
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             notices=notices,
             query=self.filterset.understood.data,
             active_filters=self.filterset.active_filters(),
             facet_groups=self.filterset.facet_groups(),
         )
         return self.render_to_response(context)
-
-    def paginate_queryset(self, queryset, page_size):  # pagination is done in get()
-        raise NotImplementedError
 
 
 class OrganisationDetailView(DetailView):

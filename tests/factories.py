@@ -1,4 +1,4 @@
-"""Factories for test data: a published organisation with one active service unless told otherwise."""
+"""Factories for test data: published organisations and active services unless told otherwise."""
 
 import factory
 from django.contrib.auth import get_user_model

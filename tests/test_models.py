@@ -70,7 +70,8 @@ def test_public_services_are_active_services_of_published_organisations(db):
     ServiceFactory(organisation=OrganisationFactory(status=Organisation.Status.ARCHIVED))
     assert list(Service.objects.public()) == [shown]
     assert list(Organisation.objects.published()) == [
-        organisation for organisation in Organisation.objects.all()
+        organisation
+        for organisation in Organisation.objects.all()
         if organisation.status == "published"
     ]
 
@@ -80,15 +81,21 @@ def test_a_service_shows_its_own_contact_details_before_its_organisations(db):
         phone="020 0000 0000", email="hello@example.org", website="https://example.org"
     )
     own = ServiceFactory(
-        organisation=organisation, phone="0800 000 000", email="line@example.org",
+        organisation=organisation,
+        phone="0800 000 000",
+        email="line@example.org",
         url="https://example.org/line",
     )
     inherited = ServiceFactory(organisation=organisation)
     assert (own.contact_phone, own.contact_email, own.contact_url) == (
-        "0800 000 000", "line@example.org", "https://example.org/line",
+        "0800 000 000",
+        "line@example.org",
+        "https://example.org/line",
     )
     assert (inherited.contact_phone, inherited.contact_email, inherited.contact_url) == (
-        "020 0000 0000", "hello@example.org", "https://example.org",
+        "020 0000 0000",
+        "hello@example.org",
+        "https://example.org",
     )
 
 

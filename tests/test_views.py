@@ -1,0 +1,399 @@
+"""The list and detail pages as a visitor meets them: counts, filters, pages, bad input."""
+
+import html
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from organisations.models import Organisation
+
+from .factories import OrganisationFactory, ServiceFactory
+
+LIST_URL = "/organisations/"
+
+# Pinned query counts (DESIGN.md §7): they must not grow with the number of organisations.
+# List: 6 lookup tables for the form + count + one page of organisations + their services
+# + one query per facet of those services (6).
+LIST_QUERIES = 15
+# A list with no results: the lookups and the count, nothing else.
+EMPTY_LIST_QUERIES = 7
+# Detail: the organisation + its services + one query per facet (6).
+DETAIL_QUERIES = 8
+
+
+def page_text(response):
+    return html.unescape(response.content.decode())
+
+
+def names(response):
+    return [organisation.name for organisation in response.context["page_obj"].object_list]
+
+
+@pytest.fixture
+def many_organisations(db, urdu):
+    """45 published organisations with an Urdu service each: three pages of 20."""
+    return [
+        ServiceFactory(
+            organisation=OrganisationFactory(name=f"Org {n:02d}", slug=f"org-{n:02d}"),
+            languages=[urdu],
+        ).organisation
+        for n in range(45)
+    ]
+
+
+# --- Counts, active filters, empty state ---------------------------------------------------------
+
+
+def test_the_list_says_how_many_organisations_it_found(client, many_organisations):
+    text = page_text(client.get(LIST_URL))
+    assert "45 organisations" in text
+
+
+def test_one_organisation_is_singular(client, urdu):
+    ServiceFactory(organisation=OrganisationFactory(name="Only One"), languages=[urdu])
+    assert "1 organisation" in page_text(client.get(LIST_URL, {"language": "ur"}))
+    assert "1 organisations" not in page_text(client.get(LIST_URL, {"language": "ur"}))
+
+
+def test_each_active_filter_has_a_link_that_removes_it(client, urdu, bengali, female):
+    ServiceFactory(languages=[urdu], practitioner_genders=[female])
+    response = client.get(LIST_URL, {"language": ["ur", "bn"], "gender": "female", "q": "org"})
+    active = {
+        (f["legend"], f["label"]): f["remove_query"] for f in response.context["active_filters"]
+    }
+    assert parse_qs(active[("Language", "Urdu")]) == {
+        "gender": ["female"],
+        "language": ["bn"],
+        "q": ["org"],
+    }
+    assert parse_qs(active[("Practitioner gender", "Female practitioners available")]) == {
+        "language": ["ur", "bn"],
+        "q": ["org"],
+    }
+    assert parse_qs(active[("Search", "“org”")]) == {"language": ["ur", "bn"], "gender": ["female"]}
+    text = response.content.decode()
+    for remove_query in active.values():
+        assert f'href="?{html.escape(remove_query)}"' in text
+
+
+def test_the_empty_state_suggests_removing_a_filter(client, urdu, female):
+    ServiceFactory(languages=[urdu])
+    response = client.get(LIST_URL, {"language": "ur", "gender": "female"})
+    text = page_text(response)
+    assert response.status_code == 200
+    assert names(response) == []
+    assert "No organisations match" in text
+    assert "Remove" in text and "language=ur" in text  # a link that keeps only Urdu
+
+
+def test_the_form_ticks_what_was_chosen(client, urdu, bengali):
+    ServiceFactory(languages=[urdu])
+    text = client.get(LIST_URL, {"language": "ur"}).content.decode()
+    assert 'value="ur" checked' in text or 'value="ur"\n' in text and "checked" in text
+    groups = {
+        g["facet"].param: g
+        for g in client.get(LIST_URL, {"language": "ur"}).context["facet_groups"]
+    }
+    checked = {o["value"] for o in groups["language"]["options"] if o["checked"]}
+    assert checked == {"ur"}
+
+
+def test_languages_show_their_own_names(client, urdu):
+    ServiceFactory(languages=[urdu])
+    text = client.get(LIST_URL).content.decode()
+    assert "اردو" in text
+    assert 'lang="ur"' in text
+
+
+# --- Pagination ----------------------------------------------------------------------------------
+
+
+def test_pages_of_twenty(client, many_organisations):
+    assert names(client.get(LIST_URL)) == [f"Org {n:02d}" for n in range(20)]
+    assert names(client.get(LIST_URL, {"page": 3})) == [f"Org {n:02d}" for n in range(40, 45)]
+
+
+def test_pagination_links_keep_the_filters_and_drop_junk(client, many_organisations):
+    response = client.get(LIST_URL, {"language": "ur", "utm_source": "x", "language ": "zz"})
+    text = response.content.decode()
+    links = [
+        html.unescape(part.split('"')[0])
+        for part in text.split('href="')[1:]
+        if "page=2" in part.split('"')[0]
+    ]
+    assert links, "no link to page 2"
+    for link in links:
+        query = parse_qs(urlsplit(link).query)
+        assert query == {"language": ["ur"], "page": ["2"]}
+
+
+@pytest.mark.parametrize(
+    ("page", "expected_first", "notice"),
+    [
+        ("99", "Org 40", "There is no page 99; this is the last page, page 3."),
+        ("-1", "Org 00", "There is no such page"),
+        ("0", "Org 00", "There is no such page"),
+        ("two", "Org 00", "“two” is not a page number"),
+        ("1.5", "Org 00", "is not a page number"),
+        ("9" * 400, "Org 40", "this is the last page"),
+        ("", "Org 00", None),
+    ],
+)
+def test_pages_out_of_range_or_malformed(client, many_organisations, page, expected_first, notice):
+    response = client.get(LIST_URL, {"page": page})
+    assert response.status_code == 200
+    assert names(response)[0] == expected_first
+    if notice:
+        assert notice in page_text(response)
+
+
+def test_a_page_number_beyond_an_empty_result_is_just_the_empty_page(client, db):
+    response = client.get(LIST_URL, {"page": "7"})
+    assert response.status_code == 200
+    assert names(response) == []
+
+
+# --- Bad input never makes a 500 -----------------------------------------------------------------
+
+BAD_QUERIES = [
+    {"language": "xx"},
+    {"type": "<script>alert(1)</script>"},
+    {"gender": "nonbinary", "mode": "pigeon"},
+    {"area": "atlantis", "audience": "martians"},
+    {"cost": "priceless", "faith": "maybe"},
+    {"sort": "price"},
+    {"q": "x" * 10_000},
+    {"language": "x" * 10_000},
+    {"q": "\x00\x01 nul bytes"},
+    {"q": "'; DROP TABLE organisations_organisation; --"},
+    {"q": "% _ \\ ' \" & | ! :* ( )"},
+    {"q": "😀 ﷽ Zalgo: ḩ̷̛͙e̷l̶p̷"},
+    {"q": "\u202eRTL override \ufeff"},
+    {"language": ["ur"] * 200},
+    {"q": ["first", "second"]},
+    {"sort": ["name", "recently-verified", "bad"]},
+    {"page": ["1", "2", "x"]},
+    {"page": "1e9"},
+    {"page": "\x00"},
+    {"type": "", "language": "", "q": "   "},
+    {"LANGUAGE": "UR"},
+]
+
+
+@pytest.mark.parametrize("params", BAD_QUERIES)
+def test_bad_input_gets_a_normal_page(client, urdu, params):
+    ServiceFactory(organisation=OrganisationFactory(name="Still Here"), languages=[urdu])
+    response = client.get(LIST_URL, params)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"language": "xx"}, "We did not recognise the language “xx”, so it was ignored."),
+        ({"type": "<b>bold</b>"}, "We did not recognise the type of support “<b>bold</b>”"),
+        ({"gender": "other"}, "practitioner gender “other”"),
+        ({"mode": "pigeon"}, "way to get in touch “pigeon”"),
+        ({"audience": "cats"}, "group “cats”"),
+        ({"area": "atlantis"}, "area “atlantis”"),
+        ({"cost": "priceless"}, "cost “priceless”"),
+        ({"faith": "maybe"}, "approach to faith “maybe”"),
+        ({"sort": "price"}, "We did not recognise the order “price”"),
+        ({"language": "z" * 10_000}, "“" + "z" * 39 + "…”"),
+    ],
+)
+def test_ignored_values_are_named_on_the_page(client, urdu, params, message):
+    ServiceFactory(organisation=OrganisationFactory(name="Still Here"), languages=[urdu])
+    response = client.get(LIST_URL, params)
+    text = page_text(response)
+    assert message in text
+    assert names(response) == ["Still Here"]  # the rest of the page works as if unfiltered
+
+
+@pytest.mark.parametrize(
+    ("params", "message", "searched_for"),
+    [
+        ({"q": "y" * 300}, "Your search was too long", "y" * 200),
+        ({"q": ["still", "here"]}, "More than one search was given", "here"),
+    ],
+)
+def test_search_notices(client, db, params, message, searched_for):
+    ServiceFactory(organisation=OrganisationFactory(name="Still Here"))
+    response = client.get(LIST_URL, params)
+    assert message in page_text(response)
+    assert response.context["query"]["q"] == searched_for
+
+
+def test_one_bad_value_does_not_lose_the_good_ones(client, urdu, bengali):
+    ServiceFactory(organisation=OrganisationFactory(name="Urdu Org"), languages=[urdu])
+    ServiceFactory(organisation=OrganisationFactory(name="Bengali Org"), languages=[bengali])
+    response = client.get(LIST_URL, {"language": ["ur", "klingon"]})
+    assert names(response) == ["Urdu Org"]
+    assert "“klingon”" in page_text(response)
+
+
+def test_values_are_read_case_insensitively(client, urdu):
+    ServiceFactory(organisation=OrganisationFactory(name="Urdu Org"), languages=[urdu])
+    ServiceFactory(organisation=OrganisationFactory(name="Other"))
+    assert names(client.get(LIST_URL, {"language": " UR "})) == ["Urdu Org"]
+
+
+def test_hostile_values_are_escaped(client, db):
+    text = client.get(LIST_URL, {"q": '"><script>alert(1)</script>'}).content.decode()
+    assert "<script>alert(1)" not in text
+    assert "&lt;script&gt;" in text
+
+
+# --- Detail pages and 404 ------------------------------------------------------------------------
+
+
+def test_detail_page_shows_every_active_service_and_its_facts(client, urdu, female, phone):
+    organisation = OrganisationFactory(
+        name="Sabr Counselling",
+        summary="Counselling in Urdu.",
+        phone="020 7946 0000",
+        is_alliance_member=True,
+    )
+    ServiceFactory(
+        organisation=organisation,
+        name="Women's counselling",
+        languages=[urdu],
+        practitioner_genders=[female],
+        delivery_modes=[phone],
+        cost="low-cost",
+        faith_approach="islamic",
+        referral="self",
+        hours="Mondays 10am to 4pm",
+    )
+    ServiceFactory(organisation=organisation, name="Closed group", is_active=False)
+    response = client.get(organisation.get_absolute_url())
+    text = page_text(response)
+    assert response.status_code == 200
+    for fact in [
+        "Sabr Counselling",
+        "Counselling in Urdu.",
+        "Women's counselling",
+        "Urdu",
+        "اردو",
+        "Female practitioners available",
+        "Low cost",
+        "Integrates Islamic faith and practice",
+        "Contact them yourself",
+        "Mondays 10am to 4pm",
+        'href="tel:02079460000"',
+        "Not yet verified with the organisation",
+        "Muslim Mental Health Alliance",
+    ]:
+        assert fact in text, fact
+    assert "Closed group" not in text
+
+
+def test_detail_page_says_when_details_were_last_checked(client, db):
+    import datetime
+
+    organisation = OrganisationFactory(last_verified=datetime.date(2026, 3, 4))
+    ServiceFactory(organisation=organisation)
+    assert "Details last checked on 4 March 2026" in page_text(
+        client.get(organisation.get_absolute_url())
+    )
+
+
+def test_editor_notes_are_never_shown(client, db):
+    organisation = OrganisationFactory(editor_notes="To confirm: phone 0800 123 456")
+    ServiceFactory(organisation=organisation)
+    for url in [organisation.get_absolute_url(), LIST_URL, LIST_URL + "?q=confirm"]:
+        assert "0800 123 456" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("status", [Organisation.Status.DRAFT, Organisation.Status.ARCHIVED])
+def test_unpublished_organisations_are_not_found(client, db, status):
+    organisation = OrganisationFactory(status=status)
+    response = client.get(organisation.get_absolute_url())
+    assert response.status_code == 404
+    assert "116 123" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/organisations/no-such-organisation/",
+        "/organisations/%F0%9F%98%80/",
+        "/organisations/" + "a" * 5000 + "/",
+        "/no-such-page/",
+    ],
+)
+def test_unknown_addresses_get_the_404_page(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "116 123" in text and "999" in text
+
+
+def test_healthz_checks_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_says_unavailable_when_the_database_fails(client, db, monkeypatch):
+    from django.db import OperationalError
+
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("organisations.views.connection", Unreachable())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_public_pages_set_no_cookies(client, many_organisations):
+    for url in [
+        LIST_URL,
+        LIST_URL + "?language=ur&page=2",
+        many_organisations[0].get_absolute_url(),
+        "/",
+        "/no-such-page/",
+    ]:
+        assert client.get(url).cookies == {}, url
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def make_directory(n, languages, genders):
+    for _ in range(n):
+        organisation = OrganisationFactory()
+        for _ in range(3):
+            ServiceFactory(
+                organisation=organisation, languages=languages, practitioner_genders=genders
+            )
+
+
+@pytest.mark.parametrize("n", [2, 20, 200])
+def test_list_queries_do_not_grow_with_the_directory(
+    client, django_assert_num_queries, urdu, female, n
+):
+    make_directory(n, [urdu], [female])
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(LIST_URL)
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(LIST_URL, {"language": "ur", "gender": "female", "q": "org", "page": 1})
+
+
+def test_empty_list_queries(client, django_assert_num_queries, db):
+    with django_assert_num_queries(EMPTY_LIST_QUERIES):
+        client.get(LIST_URL, {"q": "nothing"})
+
+
+@pytest.mark.parametrize("services", [1, 10])
+def test_detail_queries_do_not_grow_with_the_services(
+    client, django_assert_num_queries, urdu, female, services
+):
+    organisation = OrganisationFactory()
+    for _ in range(services):
+        ServiceFactory(organisation=organisation, languages=[urdu], practitioner_genders=[female])
+    with django_assert_num_queries(DETAIL_QUERIES):
+        client.get(organisation.get_absolute_url())
