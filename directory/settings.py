@@ -1,8 +1,8 @@
 """Settings for the Muslim Mental Health Directory.
 
-One settings file, read from the environment. Development defaults are safe; production
-(``DJANGO_DEBUG`` off, the default) refuses to start without ``DJANGO_SECRET_KEY`` unless it is
-running tests or a management command that does not serve pages.
+One settings file, read from the environment (see .env.example). ``DEBUG`` is off unless
+``DJANGO_DEBUG`` turns it on, and serving pages with it off (gunicorn, runserver) refuses to start
+without ``DJANGO_SECRET_KEY``.
 """
 
 import os

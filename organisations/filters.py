@@ -251,24 +251,39 @@ class ServiceFilter(django_filters.FilterSet):
         return any(key != "sort" for key in self.understood.data)
 
     def facet_groups(self):
-        """The form's checkboxes, with each option's lookup for labels such as endonyms."""
+        """The form's checkboxes, with each option's lookup for labels such as endonyms.
+
+        A group starts open when something in it is chosen; Language is always open, being the
+        facet most people come for.
+        """
         selected = self.understood.data
-        return [
-            {
-                "facet": facet,
-                "options": [
-                    {
-                        "value": value,
-                        "label": label,
-                        "item": item,
-                        "checked": value in selected.getlist(facet.param),
-                        "id": f"{facet.param}-{value}",
-                    }
-                    for value, label, item in facet.options(self.lookups)
-                ],
-            }
-            for facet in FACETS
-        ]
+        groups = []
+        for facet in FACETS:
+            chosen = selected.getlist(facet.param)
+            hint = (
+                f"UK-wide services are included. {UNKNOWN_HINT}"
+                if facet.param == "area"
+                else (UNKNOWN_HINT)
+            )
+            options = [
+                {
+                    "value": value,
+                    "label": label,
+                    "item": item,
+                    "checked": value in chosen,
+                    "id": f"{facet.param}-{value}",
+                }
+                for value, label, item in facet.options(self.lookups)
+            ]
+            groups.append(
+                {
+                    "facet": facet,
+                    "hint": hint,
+                    "open": bool(chosen) or facet.param == "language",
+                    "options": options,
+                }
+            )
+        return groups
 
     def active_filters(self):
         """What narrows the list now, each with the query string that removes it."""

@@ -303,6 +303,30 @@ class Service(models.Model):
 
     natural_key.dependencies = ["organisations.organisation"]
 
+    # Facets in the words a card uses, for "Not stated: …".
+    UNSTATED_LABELS = [
+        ("service_types", "kind of support"),
+        ("delivery_modes", "how to get in touch"),
+        ("languages", "languages"),
+        ("practitioner_genders", "practitioners"),
+        ("audiences", "who it is for"),
+        ("areas", "area"),
+    ]
+
+    def unstated(self):
+        """What this service has not told us. Reads prefetched facets, so makes no query then."""
+        missing = [
+            label for relation, label in self.UNSTATED_LABELS if not getattr(self, relation).all()
+        ]
+        for field, label in [
+            ("cost", "cost"),
+            ("faith_approach", "approach to faith"),
+            ("referral", "how to get referred"),
+        ]:
+            if getattr(self, field) == "not-stated":
+                missing.append(label)
+        return missing
+
     # What to show: a service's own contact details win over its organisation's.
     @property
     def contact_phone(self):

@@ -6,7 +6,7 @@ from django.template import loader
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .filters import ServiceFilter
+from .filters import SORT_CHOICES, ServiceFilter
 from .models import Organisation, Service
 
 
@@ -70,6 +70,7 @@ class OrganisationListView(FilterView):
             query=self.filterset.understood.data,
             active_filters=self.filterset.active_filters(),
             facet_groups=self.filterset.facet_groups(),
+            sort_choices=SORT_CHOICES,
         )
         return self.render_to_response(context)
 
