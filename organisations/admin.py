@@ -1,12 +1,8 @@
 """Django admin for editors: keep the listings true, verify them, publish them (DESIGN.md §6)."""
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -20,19 +16,10 @@ from .models import (
     Service,
     ServiceType,
 )
-from .querysets import FACET_RELATIONS
+from .querysets import FACET_RELATIONS, review_cutoff
 
 # A web address typed without a scheme ("sakoon.org.uk") is taken to be https.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
-
-
-def review_cutoff():
-    """A listing last checked before this date needs review again."""
-    return timezone.localdate() - timedelta(days=settings.DIRECTORY_REVIEW_AFTER_DAYS)
-
-
-def needs_review_q():
-    return Q(last_verified__isnull=True) | Q(last_verified__lt=review_cutoff())
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -47,9 +34,9 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(needs_review_q())
+            return queryset.needs_review()
         if self.value() == "no":
-            return queryset.exclude(needs_review_q())
+            return queryset.reviewed()
         return queryset
 
 

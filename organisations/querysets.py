@@ -1,9 +1,13 @@
 """What the public may see, and what each page prefetches: decided here, in one place."""
 
+from datetime import timedelta
+
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 FACET_RELATIONS = (
     "service_types",
@@ -25,9 +29,21 @@ class ServiceQuerySet(models.QuerySet):
         return self.prefetch_related(*FACET_RELATIONS)
 
 
+def review_cutoff():
+    """A listing last checked before this date needs review again (DESIGN.md §6)."""
+    return timezone.localdate() - timedelta(days=settings.DIRECTORY_REVIEW_AFTER_DAYS)
+
+
 class OrganisationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published")
+
+    def needs_review(self):
+        """Never verified, or last checked longer ago than the review period."""
+        return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=review_cutoff()))
+
+    def reviewed(self):
+        return self.filter(last_verified__gte=review_cutoff())
 
     def matching(self, services):
         """Organisations that have at least one of ``services`` (a Service queryset)."""
