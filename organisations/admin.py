@@ -17,6 +17,7 @@ from .models import (
     ServiceType,
 )
 from .querysets import FACET_RELATIONS, review_cutoff
+from .versioning import directory_changed
 
 # A web address typed without a scheme ("sakoon.org.uk") is taken to be https.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -142,6 +143,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             last_verified=timezone.localdate(), verified_by=request.user, updated=timezone.now()
         )
         log_changes(request, objects, "Details last checked", "Verified by")
+        directory_changed()  # update() sends no signals
         self.message_user(
             request, f"Marked {count} {self._noun(count)} as verified today.", messages.SUCCESS
         )
@@ -158,6 +160,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         objects = list(queryset)
         count = queryset.update(status=status, updated=timezone.now())
         log_changes(request, objects, "Status")
+        directory_changed()  # update() sends no signals
         self.message_user(request, f"{verb} {count} {self._noun(count)}.", messages.SUCCESS)
 
     @staticmethod

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .querysets import OrganisationQuerySet, ServiceQuerySet
 
@@ -339,3 +340,22 @@ class Service(models.Model):
     @property
     def contact_url(self):
         return self.url or self.organisation.website
+
+
+class DirectoryVersion(models.Model):
+    """One row that says when anything public last changed (see organisations/versioning.py).
+
+    Kept in the database so that every gunicorn worker and every server sees the same value:
+    cached pages are keyed by ``version`` and are therefore stale the moment it moves.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="directory_version_single_row")
+        ]
+
+    def __str__(self):
+        return f"Directory version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,50 @@
+"""Exact invalidation: one number that moves whenever anything public may have changed.
+
+Every public page is cached under the directory's current version, so a change made anywhere
+(admin, seeding, a migration, the synthetic-data generator) makes the next request render afresh,
+in every worker and on every server, because the version lives in the database. Saves, deletes
+and many-to-many changes of directory models call ``directory_changed`` through signals; code that
+changes rows without signals (``QuerySet.update``, ``bulk_create``) calls it itself.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connections
+from django.db.models import F
+from django.db.models.functions import Now
+
+
+@dataclass(frozen=True)
+class State:
+    version: int
+    changed_at: datetime
+
+
+def directory_changed(using="default"):
+    """Move the version on: every cached page built before now is stale."""
+    from .models import DirectoryVersion
+
+    updated = (
+        DirectoryVersion.objects.using(using)
+        .filter(pk=1)
+        .update(version=F("version") + 1, changed_at=Now())
+    )
+    if not updated:
+        DirectoryVersion.objects.using(using).get_or_create(pk=1)
+
+
+def current_state(using="default"):
+    """The directory's version and when it last changed: one primary-key read."""
+    from .models import DirectoryVersion
+
+    row = (
+        DirectoryVersion.objects.using(using)
+        .filter(pk=1)
+        .values_list("version", "changed_at")
+        .first()
+    )
+    if row is None:
+        # Only before the first change on a database migrated without its data migration.
+        return State(version=0, changed_at=datetime(2000, 1, 1, tzinfo=connections[using].timezone))
+    return State(*row)
