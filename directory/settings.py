@@ -151,7 +151,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
+# Django's cache: Redis when REDIS_URL is set (shared by every worker and server, as production
+# needs), otherwise each process's own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "directory",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # The directory's own settings.
+# Whole public pages cached under the directory's version (organisations/pagecache.py).
+DIRECTORY_PAGE_CACHE = env_bool("DIRECTORY_PAGE_CACHE", True)
 DIRECTORY_PAGE_SIZE = 20
 # How old a "last checked" date may get before a listing needs review again (DESIGN.md §6).
 DIRECTORY_REVIEW_AFTER_DAYS = 183

@@ -18,6 +18,7 @@ import django_filters
 from django.db.models import Q
 from django.http import QueryDict
 
+from .lookups import load_lookups
 from .models import (
     Area,
     Audience,
@@ -79,11 +80,6 @@ FACETS = [
     ),
 ]
 FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
-
-
-def load_lookups():
-    """Every lookup table, read once per request: one query each."""
-    return {facet.param: list(facet.model.objects.all()) for facet in FACETS if facet.model}
 
 
 # --- Reading the query string ------------------------------------------------------------------

@@ -222,6 +222,22 @@ class Referral(models.TextChoices):
     NOT_STATED = "not-stated", "How to be referred not stated"
 
 
+# The words a card uses for what a service has not told us.
+UNSTATED_FACETS = [
+    ("type", "kind of support"),
+    ("mode", "how to get in touch"),
+    ("language", "languages"),
+    ("gender", "practitioners"),
+    ("audience", "who it is for"),
+    ("area", "area"),
+]
+UNSTATED_CHOICES = [
+    ("cost", "cost"),
+    ("faith_approach", "approach to faith"),
+    ("referral", "how to get referred"),
+]
+
+
 class Service(models.Model):
     Cost = Cost
     FaithApproach = FaithApproach
@@ -304,26 +320,10 @@ class Service(models.Model):
 
     natural_key.dependencies = ["organisations.organisation"]
 
-    # Facets in the words a card uses, for "Not stated: …".
-    UNSTATED_LABELS = [
-        ("service_types", "kind of support"),
-        ("delivery_modes", "how to get in touch"),
-        ("languages", "languages"),
-        ("practitioner_genders", "practitioners"),
-        ("audiences", "who it is for"),
-        ("areas", "area"),
-    ]
-
     def unstated(self):
-        """What this service has not told us. Reads prefetched facets, so makes no query then."""
-        missing = [
-            label for relation, label in self.UNSTATED_LABELS if not getattr(self, relation).all()
-        ]
-        for field, label in [
-            ("cost", "cost"),
-            ("faith_approach", "approach to faith"),
-            ("referral", "how to get referred"),
-        ]:
+        """What this service has not told us, for "Not stated: …" (needs ``facets`` attached)."""
+        missing = [label for param, label in UNSTATED_FACETS if not self.facets[param]]
+        for field, label in UNSTATED_CHOICES:
             if getattr(self, field) == "not-stated":
                 missing.append(label)
         return missing

@@ -59,20 +59,19 @@ class OrganisationQuerySet(models.QuerySet):
     def for_listing(self, services):
         """Each card shows the services that matched (``services``) and counts all public ones.
 
-        ``listed_services`` holds the matching services with their facets; ``public_service_count``
-        says how many active services the organisation has in all, so a card can say "and 2 more".
+        ``listed_services`` holds the matching services (give them their facets with
+        ``lookups.attach_facets``); ``public_service_count`` says how many active services the
+        organisation has in all, so a card can say "1 of its 3 services".
         """
         Service = apps.get_model("organisations", "Service")
         shown = Service.objects.filter(pk__in=services.values("pk")).order_by(Lower("name"), "pk")
         return self.annotate(
             public_service_count=Count("services", filter=Q(services__is_active=True))
-        ).prefetch_related(
-            Prefetch("services", queryset=shown.with_facets(), to_attr="listed_services")
-        )
+        ).prefetch_related(Prefetch("services", queryset=shown, to_attr="listed_services"))
 
     def for_detail(self):
         Service = apps.get_model("organisations", "Service")
         active = Service.objects.filter(is_active=True).order_by(Lower("name"), "pk")
         return self.prefetch_related(
-            Prefetch("services", queryset=active.with_facets(), to_attr="listed_services")
+            Prefetch("services", queryset=active, to_attr="listed_services")
         )

@@ -6,8 +6,11 @@ from django.template import loader
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .filters import SORT_CHOICES, ServiceFilter
+from . import pagecache
+from .filters import SORT_CHOICES, ServiceFilter, without
+from .lookups import attach_facets, load_lookups
 from .models import Organisation, Service
+from .versioning import current_state
 
 
 def paginate(queryset, raw_page, per_page):
@@ -37,7 +40,7 @@ def paginate(queryset, raw_page, per_page):
 class OrganisationListView(FilterView):
     filterset_class = ServiceFilter  # filters services; the view lists their organisations
     template_name = "organisations/organisation_list.html"
-    page_size = settings.DIRECTORY_PAGE_SIZE  # paginated in get(), leniently
+    page_size = settings.DIRECTORY_PAGE_SIZE  # paginated in render_page(), leniently
 
     def get_queryset(self):
         return Service.objects.public()
@@ -45,10 +48,24 @@ class OrganisationListView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["data"] = self.request.GET  # always bound, so bad values become notices
+        kwargs["lookups"] = self.lookups
         return kwargs
 
     def get(self, request, *args, **kwargs):
+        state = current_state()
+        self.lookups = load_lookups(state.version)
         self.filterset = self.get_filterset(self.get_filterset_class())
+        return pagecache.serve(request, state, self.cache_key(), self.render_page)
+
+    def cache_key(self):
+        """What the page understood, never the raw query: None when it had to ignore something."""
+        understood = self.filterset.understood
+        page = understood.page or "1"
+        if understood.notices or not page.isdigit() or len(page) > 6:
+            return None
+        return f"list?{without(understood.data, 'page')}&page={int(page)}"
+
+    def render_page(self):
         services = self.filterset.qs
         organisations = (
             Organisation.objects.published()
@@ -58,6 +75,14 @@ class OrganisationListView(FilterView):
         )
         page, page_notice = paginate(organisations, self.filterset.understood.page, self.page_size)
         self.object_list = page.object_list
+        attach_facets(
+            [
+                service
+                for organisation in page.object_list
+                for service in organisation.listed_services
+            ],
+            self.lookups,
+        )
         notices = [*self.filterset.notices, *([page_notice] if page_notice else [])]
         context = self.get_context_data(
             filter=self.filterset,
@@ -72,7 +97,9 @@ class OrganisationListView(FilterView):
             facet_groups=self.filterset.facet_groups(),
             sort_choices=SORT_CHOICES,
         )
-        return self.render_to_response(context)
+        response = self.render_to_response(context)
+        response.cacheable = not notices
+        return response
 
 
 class OrganisationDetailView(DetailView):
@@ -82,9 +109,34 @@ class OrganisationDetailView(DetailView):
     def get_queryset(self):
         return Organisation.objects.published().for_detail()
 
+    def get(self, request, *args, **kwargs):
+        state = current_state()
+        self.lookups = load_lookups(state.version)
+        key = f"detail/{kwargs['slug']}"
+        return pagecache.serve(
+            request,
+            state,
+            key,
+            lambda: super(OrganisationDetailView, self).get(request, *args, **kwargs),
+        )
+
+    def get_object(self, queryset=None):
+        organisation = super().get_object(queryset)
+        attach_facets(organisation.listed_services, self.lookups)
+        return organisation
+
 
 class PageView(TemplateView):
     """A plain page of text: urgent help, staying safe online, about, privacy, accessibility."""
+
+    def get(self, request, *args, **kwargs):
+        key = f"page/{self.template_name}"
+        return pagecache.serve(
+            request,
+            current_state(),
+            key,
+            lambda: super(PageView, self).get(request, *args, **kwargs),
+        )
 
 
 def healthz(request):

@@ -11,6 +11,27 @@ def collected_static(django_db_blocker):
         call_command("collectstatic", "--noinput", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Tests look at what a page renders; tests/test_cache.py turns the page cache on."""
+    settings.DIRECTORY_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with empty caches: a rolled-back test reuses the directory's version
+    numbers, so pages and lookups cached by an earlier test must not be found."""
+    from django.core.cache import cache
+
+    from organisations import lookups
+
+    cache.clear()
+    lookups.forget()
+    yield
+    cache.clear()
+    lookups.forget()
+
+
 @pytest.fixture
 def urdu(db):
     return factories.LanguageFactory(code="ur", name="Urdu", native_name="اردو")

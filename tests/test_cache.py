@@ -1,0 +1,174 @@
+"""Whole-page caching with exact invalidation, and conditional requests (pagecache.py)."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from organisations.models import DirectoryVersion, Service
+from organisations.versioning import current_state
+
+from .factories import OrganisationFactory, ServiceFactory, UserFactory
+
+LIST_URL = "/organisations/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.DIRECTORY_PAGE_CACHE = True
+
+
+@pytest.fixture
+def listing(db, urdu):
+    organisation = OrganisationFactory(name="Sabr Counselling", slug="sabr")
+    service = ServiceFactory(
+        organisation=organisation, name="Women's line", languages=[urdu], hours="Mondays 10am"
+    )
+    return service
+
+
+def test_a_repeat_request_is_served_from_the_cache_with_one_query(
+    client, listing, django_assert_num_queries
+):
+    first = client.get(LIST_URL, {"language": "ur"})
+    with django_assert_num_queries(1):  # the directory's version, nothing else
+        second = client.get(LIST_URL, {"language": "ur"})
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize("url", ["/organisations/sabr/", "/", "/urgent-help/"])
+def test_other_public_pages_are_cached_too(client, listing, django_assert_num_queries, url):
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        assert client.get(url).content == first.content
+
+
+def test_editing_a_listing_shows_on_the_next_request(client, listing):
+    assert "Mondays 10am" in client.get("/organisations/sabr/").content.decode()
+    assert "Mondays 10am" in client.get(LIST_URL).content.decode()
+    listing.hours = "Tuesdays 2pm"
+    listing.save()
+    assert "Tuesdays 2pm" in client.get("/organisations/sabr/").content.decode()
+    assert "Tuesdays 2pm" in client.get(LIST_URL).content.decode()
+
+
+def test_changing_a_facet_shows_on_the_next_request(client, listing, bengali):
+    assert "Bengali" not in client.get("/organisations/sabr/").content.decode()
+    listing.languages.add(bengali)
+    assert "Bengali" in client.get("/organisations/sabr/").content.decode()
+    listing.languages.clear()
+    assert "Urdu" not in client.get("/organisations/sabr/").content.decode()
+
+
+def test_renaming_a_lookup_shows_on_the_next_request(client, listing, urdu):
+    assert "Urdu" in client.get("/organisations/sabr/").content.decode()
+    urdu.name = "Urdu (Pakistan)"
+    urdu.save()
+    assert "Urdu (Pakistan)" in client.get("/organisations/sabr/").content.decode()
+
+
+def test_unpublishing_removes_the_page_at_once(client, listing):
+    assert client.get("/organisations/sabr/").status_code == 200
+    organisation = listing.organisation
+    organisation.status = "draft"
+    organisation.save()
+    assert client.get("/organisations/sabr/").status_code == 404
+    assert "Sabr Counselling" not in client.get(LIST_URL).content.decode()
+
+
+def test_an_admin_action_shows_on_the_next_request(client, listing):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    assert "Not yet verified" in client.get("/organisations/sabr/").content.decode()
+    client.force_login(user)
+    client.post(
+        "/admin/organisations/organisation/",
+        {"action": "mark_verified_today", "_selected_action": [listing.organisation.pk]},
+    )
+    client.logout()
+    text = client.get("/organisations/sabr/").content.decode()
+    assert "Not yet verified" not in text
+    assert "Details last checked on" in text
+
+
+def test_a_change_made_by_another_process_is_seen(client, listing):
+    """Another worker or server changes data and the version in the database, not our cache."""
+    client.get("/organisations/sabr/")
+    with connection.cursor() as cursor:
+        table = Service._meta.db_table
+        cursor.execute(f"UPDATE {table} SET hours = %s WHERE id = %s", ["Fridays", listing.pk])
+        cursor.execute(
+            f"UPDATE {DirectoryVersion._meta.db_table} SET version = version + 1 WHERE id = 1"
+        )
+    assert "Fridays" in client.get("/organisations/sabr/").content.decode()
+
+
+def test_seeding_and_migrating_move_the_version(db):
+    before = current_state().version
+    call_command("seed_directory", verbosity=0)
+    after_seed = current_state().version
+    assert after_seed > before
+    call_command("migrate", verbosity=0)
+    assert current_state().version > after_seed
+
+
+def test_junk_parameters_share_the_clean_page(client, listing, django_assert_num_queries):
+    first = client.get(LIST_URL, {"language": "ur"})
+    with django_assert_num_queries(1):
+        junk = client.get(LIST_URL, {"language": "ur", "utm_source": "x", "fbclid": "y"})
+    assert junk.content == first.content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"language": "klingon"}, {"page": "99"}, {"page": "x"}, {"q": "y" * 300}],
+)
+def test_pages_that_ignored_something_are_never_cached(client, listing, params):
+    from django.core.cache import cache
+
+    def stored_pages():
+        return [key for key in cache._cache if ":page:" in key]  # LocMemCache's own store
+
+    client.get(LIST_URL, params)
+    client.get(LIST_URL, params)
+    assert stored_pages() == []
+    client.get(LIST_URL, {"language": "ur"})
+    assert len(stored_pages()) == 1  # the same request without the bad value is stored
+
+
+def test_conditional_requests_get_304(client, listing, django_assert_num_queries):
+    first = client.get("/organisations/sabr/")
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    with django_assert_num_queries(1):
+        again = client.get("/organisations/sabr/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert (
+        client.get("/organisations/sabr/", headers={"If-Modified-Since": last_modified}).status_code
+        == 304
+    )
+    listing.hours = "Saturdays"
+    listing.save()
+    changed = client.get("/organisations/sabr/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_the_etag_differs_between_pages(client, listing):
+    assert client.get(LIST_URL)["ETag"] != client.get(LIST_URL, {"language": "ur"})["ETag"]
+
+
+def test_the_cache_can_be_turned_off(client, listing, settings, django_assert_num_queries):
+    settings.DIRECTORY_PAGE_CACHE = False
+    client.get(LIST_URL)
+    with django_assert_num_queries(5):  # rendered again
+        client.get(LIST_URL)
+
+
+def test_the_version_moves_with_each_change(db):
+    before = current_state()
+    OrganisationFactory(last_verified=datetime.date(2026, 1, 1))
+    after = current_state()
+    assert after.version > before.version
+    assert after.changed_at >= before.changed_at
