@@ -104,6 +104,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # How alike a name's word must be to a searched word to count as a near spelling, for
+    # pg_trgm's index-backed "<%" operator (organisations/search.py): "anxeity"/"anxiety" = 0.375.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.3"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

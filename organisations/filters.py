@@ -18,6 +18,7 @@ import django_filters
 from django.db.models import Q
 from django.http import QueryDict
 
+from . import search
 from .lookups import load_lookups
 from .models import (
     Area,
@@ -31,8 +32,11 @@ from .models import (
 )
 
 SEARCH_MAX_LENGTH = 200
-SEARCH_MAX_WORDS = 10
-SORT_CHOICES = [("name", "Name (A to Z)"), ("recently-verified", "Most recently checked")]
+SORT_CHOICES = [
+    ("relevance", "Best match to your search"),
+    ("name", "Name (A to Z)"),
+    ("recently-verified", "Most recently checked"),
+]
 # Cost and faith offer only what a service can tell us: "not stated" is not something to filter on.
 COST_CHOICES = [(c.value, c.label) for c in Cost if c != Cost.NOT_STATED]
 FAITH_CHOICES = [(f.value, f.label) for f in FaithApproach if f != FaithApproach.NOT_STATED]
@@ -117,8 +121,12 @@ def clean_query(params, lookups):
     raw_q = [v for v in params.getlist("q") if v.strip()]
     if raw_q:
         text, shortened = clean_search(raw_q[-1])
-        if text:
+        if search.words(text):
             data["q"] = text
+        elif text:
+            notices.append(
+                f"Your search “{shorten(text)}” has no letters or numbers, so it was ignored."
+            )
         if shortened:
             notices.append(
                 f"Your search was too long, so only its first {SEARCH_MAX_LENGTH} "
@@ -147,8 +155,7 @@ def clean_query(params, lookups):
     sorts = [v.strip() for v in params.getlist("sort") if v.strip()]
     if sorts:
         if sorts[-1] in dict(SORT_CHOICES):
-            if sorts[-1] != "name":
-                data["sort"] = sorts[-1]
+            data["sort"] = sorts[-1]
         else:
             notices.append(
                 f"We did not recognise the order “{shorten(sorts[-1])}”, so the list "
@@ -219,24 +226,42 @@ class ServiceFilter(django_filters.FilterSet):
 
     @property
     def ordering(self):
-        """How the organisations are to be ordered: "name" unless the page understood another."""
-        return self.understood.data.get("sort", "name")
+        """The order asked for; by default best match when searching, otherwise name."""
+        data = self.understood.data
+        chosen = data.get("sort") or ("relevance" if data.get("q") else "name")
+        return "name" if chosen == "relevance" and not data.get("q") else chosen
+
+    def filter_queryset(self, queryset):
+        """Filter; when full-text search finds nothing, try names that are spelt alike."""
+        self.search_mode = "full-text" if search.full_text_available() else "contains"
+        filtered = super().filter_queryset(queryset)
+        searching = self.understood.data.get("q") and self.search_mode == "full-text"
+        if searching and not filtered.exists():
+            self.search_mode = "similar"
+            filtered = super().filter_queryset(queryset)
+        return filtered
 
     def filter_search(self, queryset, name, value):
-        """Every word must appear in a name, summary, description or type of the service."""
-        words = value.split()[:SEARCH_MAX_WORDS]
-        for word in words:
-            queryset = queryset.filter(
-                pk__in=queryset.model.objects.filter(
-                    Q(name__icontains=word)
-                    | Q(description__icontains=word)
-                    | Q(service_types__name__icontains=word)
-                    | Q(organisation__name__icontains=word)
-                    | Q(organisation__summary__icontains=word)
-                    | Q(organisation__description__icontains=word)
-                ).values("pk")
-            )
-        return queryset
+        if self.search_mode == "full-text":
+            return search.full_text(queryset, value)
+        if self.search_mode == "similar":
+            return search.similar_names(queryset, value)
+        return search.contains_every_word(queryset, value)
+
+    @property
+    def showing_similar_words(self):
+        self.qs  # noqa: B018 - the search mode is known once the queryset is built
+        return self.search_mode == "similar"
+
+    def relevance(self):
+        """How to rank organisations for ``q`` (None: no search, or no ranking on SQLite)."""
+        text = self.understood.data.get("q")
+        self.qs  # noqa: B018
+        if not text or self.search_mode == "contains":
+            return None
+        if self.search_mode == "similar":
+            return search.similarity_rank(text)
+        return search.full_text_rank(text)
 
     def keep_order(self, queryset, name, value):
         return queryset  # sorting orders organisations, so the view applies it

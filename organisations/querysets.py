@@ -49,7 +49,12 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations that have at least one of ``services`` (a Service queryset)."""
         return self.filter(pk__in=services.values("organisation_id"))
 
-    def sorted_by(self, sort):
+    def sorted_by(self, sort, relevance=None):
+        """Order by ``sort``; "relevance" needs ``relevance``, an expression ranking each one."""
+        if sort == "relevance" and relevance is not None:
+            return self.annotate(relevance=relevance).order_by(
+                models.F("relevance").desc(nulls_last=True), Lower("name"), "pk"
+            )
         if sort == "recently-verified":
             return self.order_by(
                 models.F("last_verified").desc(nulls_last=True), Lower("name"), "pk"

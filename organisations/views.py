@@ -70,7 +70,7 @@ class OrganisationListView(FilterView):
         organisations = (
             Organisation.objects.published()
             .matching(services)
-            .sorted_by(self.filterset.ordering)
+            .sorted_by(self.filterset.ordering, self.filterset.relevance())
             .for_listing(services)
         )
         page, page_notice = paginate(organisations, self.filterset.understood.page, self.page_size)

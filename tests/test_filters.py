@@ -1,6 +1,7 @@
 """The filter semantics of DESIGN.md §4: what each facet includes and what it excludes."""
 
 import pytest
+from django.db import connection
 
 from organisations.models import Organisation, Service
 
@@ -248,7 +249,12 @@ def searchable(db, counselling):
     ],
 )
 def test_search(client, searchable, q, expected):
-    assert listed(client, {"q": q}) == expected
+    response = client.get(LIST_URL, {"q": q})
+    names = [organisation.name for organisation in response.context["page_obj"].object_list]
+    if expected or connection.vendor != "postgresql":
+        assert names == expected
+    else:  # PostgreSQL then looks for names spelt alike, and says so
+        assert response.context["filter"].showing_similar_words
 
 
 def test_search_ignores_unpublished_organisations_and_inactive_services(client, db):
