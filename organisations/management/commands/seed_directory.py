@@ -30,10 +30,15 @@ class Command(BaseCommand):
             default=None,
             help="Folder holding lookups.json and organisations.json (default: fixtures/).",
         )
+        parser.add_argument(
+            "--lookups-only",
+            action="store_true",
+            help="Load only the lookup tables (lookups.json), no organisations.",
+        )
 
-    def handle(self, *args, fixtures_dir=None, verbosity=1, **options):
+    def handle(self, *args, fixtures_dir=None, lookups_only=False, verbosity=1, **options):
         folder = Path(fixtures_dir or Path(settings.BASE_DIR) / "fixtures")
-        paths = [folder / LOOKUPS, folder / ORGANISATIONS]
+        paths = [folder / LOOKUPS] if lookups_only else [folder / LOOKUPS, folder / ORGANISATIONS]
         for path in paths:
             if not path.is_file():
                 raise CommandError(f"Fixture not found: {path}")

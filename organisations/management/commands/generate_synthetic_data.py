@@ -1,0 +1,470 @@
+"""Fill a database with clearly synthetic, published organisations for benchmarks (issue 3).
+
+Every organisation's name starts with "Synthetic " and its slug with ``synthetic-``; each run adds
+more, numbered after the highest synthetic number already there. Rows are made in Python from one
+``random.Random`` and written in chunks, each in its own transaction, with bulk inserts (and COPY
+for the many-to-many rows on PostgreSQL), so 100,000 organisations take minutes, not hours.
+"""
+
+import bisect
+import itertools
+import random
+import re
+import time
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from organisations.models import (
+    Area,
+    Audience,
+    Cost,
+    DeliveryMode,
+    FaithApproach,
+    Language,
+    Organisation,
+    PractitionerGender,
+    Referral,
+    Service,
+    ServiceType,
+)
+from organisations.querysets import FACET_RELATIONS
+from organisations.versioning import directory_changed
+
+PREFIX = "synthetic-"
+CHUNK = 5_000  # organisations per transaction
+BATCH = 2_000  # rows per INSERT
+LOOKUP_MODELS = (ServiceType, DeliveryMode, Language, PractitionerGender, Audience, Area)
+
+# --- Vocabulary -------------------------------------------------------------------------------
+
+# What people come for: (as a sentence says it, as a name says it, weight).
+TOPICS = [
+    ("anxiety", "Anxiety", 3),
+    ("depression", "Depression", 6),
+    ("stress", "Stress", 6),
+    ("grief and bereavement", "Bereavement", 6),
+    ("loneliness", "Loneliness", 5),
+    ("trauma", "Trauma", 4),
+    ("domestic abuse", "Domestic Abuse", 4),
+    ("family conflict", "Family", 6),
+    ("marriage difficulties", "Marriage", 4),
+    ("parenting worries", "Parenting", 4),
+    ("addiction", "Addiction", 3),
+    ("low self-esteem", "Confidence", 2),
+    ("exam pressure", "Student", 2),
+    ("isolation after migration", "Refugee", 2),
+    ("spiritual distress", "Faith", 3),
+]
+EVOCATIVE = [
+    "Crescent", "Noor", "Sakina", "Amanah", "Rahma", "Salaam", "Sabr", "Hikmah", "Barakah",
+    "Minaret", "Olive Tree", "Lantern", "Haven", "Bridge", "Compass", "Oasis", "Garden",
+    "Horizon", "Anchor", "Hope", "Mercy", "Ihsan", "Sanctuary", "Open Door", "Tranquil Hearts",
+]  # fmt: skip
+KINDS = [
+    "Wellbeing", "Support Network", "Counselling", "Foundation", "Trust", "Project", "Collective",
+    "Centre", "Helpline", "Circle", "Initiative", "Network", "Listening Service", "Peer Support",
+    "Community Support", "Family Service", "Women's Group", "Youth Project", "Mind Matters",
+]  # fmt: skip
+PLACES = [
+    "Birmingham", "Bradford", "Leicester", "Tower Hamlets", "Manchester", "Glasgow", "Cardiff",
+    "Luton", "Oldham", "Blackburn", "Leeds", "Bristol", "Sheffield", "Newham", "Slough",
+    "Edinburgh", "Belfast", "Dewsbury", "Preston", "Walsall",
+]  # fmt: skip
+SUMMARY_OPENINGS = [
+    "A culturally sensitive", "A faith-sensitive", "An Islamic", "A community-led",
+    "A volunteer-run", "A mosque-based", "A confidential", "A small",
+]  # fmt: skip
+SUMMARY_OFFERS = [
+    "charity offering counselling", "service offering listening and peer support",
+    "project running a helpline", "organisation offering emotional support",
+    "charity offering therapy and group work", "network offering wellbeing sessions",
+    "service offering practical and emotional support",
+]  # fmt: skip
+PEOPLE = [
+    "Muslim adults", "young Muslims", "Muslim women", "families", "Muslim men", "couples",
+    "parents", "students", "the whole community", "converts to Islam",
+    "refugees and asylum seekers", "carers",
+]  # fmt: skip
+SECOND_SENTENCES = [
+    "We work alongside local mosques to break the stigma around mental health.",
+    "Our practitioners understand faith and culture.",
+    "Support is confidential and non-judgemental.",
+    "Run by volunteers from the community.",
+    "We also point people to NHS and specialist services.",
+    "Our women's group meets every week.",
+]
+DESCRIPTION_SENTENCES = [
+    "Our trained volunteers offer a listening ear to anyone struggling with {topic}.",
+    "We work closely with mosques and community groups so that people feel able to ask for help.",
+    "Everything we do is rooted in an understanding of Islamic faith and culture.",
+    "We run workshops on {topic} and wellbeing for the community.",
+    "Families can talk to us about {topic}, marriage and parenting.",
+    "Our peer support groups bring together people who know what {topic} feels like.",
+    "We help people find culturally sensitive counselling and therapy.",
+    "Young people can reach us when stress or loneliness gets too much.",
+]
+DISCLAIMER = "This is a synthetic listing made for testing; it is not a real organisation."
+
+# Service names and descriptions by the slug of the service's first type.
+SERVICE_NAMES = {
+    "helpline": ["Helpline", "{Topic} helpline", "Listening line", "Evening helpline"],
+    "counselling": [
+        "Counselling",
+        "Counselling for families",
+        "Islamic counselling",
+        "{Topic} counselling",
+        "Couples counselling",
+        "Confidential counselling",
+        "Online counselling",
+    ],
+    "peer-support": [
+        "Peer support group",
+        "Women's group",
+        "{Topic} peer support",
+        "Brothers' circle",
+        "Sisters' circle",
+    ],
+    "abuse-support": ["Domestic abuse support", "Support for survivors", "Trauma recovery"],
+    "parenting": ["Parenting support", "Parenting course", "Family support"],
+    "wellbeing-activities": [
+        "Wellbeing walks",
+        "Community wellbeing sessions",
+        "Sport and wellbeing",
+    ],
+    "workshops": ["Mental health workshops", "{Topic} workshop", "Stress management workshops"],
+    "information": ["Information and signposting", "Advice line"],
+    "advocacy": ["Advocacy", "Mental health advocacy"],
+    "training": ["Training for imams", "Mental health first aid training"],
+    "practitioner-network": ["Find a Muslim therapist", "Practitioner directory"],
+}
+SERVICE_DESCRIPTIONS = {
+    "helpline": "A confidential listening line for anyone struggling with {topic}.",
+    "counselling": "One-to-one counselling for {people} experiencing {topic}.",
+    "peer-support": "A peer support group where {people} affected by {topic} support one another.",
+    "abuse-support": "Support and safety planning for survivors of domestic abuse and trauma.",
+    "parenting": "Parenting support for families dealing with {topic}.",
+    "wellbeing-activities": "Wellbeing activities for {people}, to ease stress and loneliness.",
+    "workshops": "Workshops on {topic} and mental wellbeing for {people}.",
+    "information": "Information about {topic} and where to get help.",
+    "advocacy": "Advocacy for {people} facing {topic}, including help with appointments.",
+    "training": "Training for imams, teachers and community leaders on {topic}.",
+    "practitioner-network": "Helps {people} find a Muslim counsellor or therapist.",
+}
+HOURS = [
+    "Monday to Friday, 10am to 4pm", "Weekday evenings, 6pm to 9pm", "Saturdays, 11am to 2pm",
+    "By appointment", "Every day, 12pm to midnight", "Tuesdays and Thursdays, 7pm to 9pm",
+    "Weekends, 10am to 6pm",
+]  # fmt: skip
+COST_NOTES = ["Sliding scale; ask about concessions.", "First session free.", "Donations welcome."]
+
+# How often each lookup is picked, by slug (or language code); any other value gets DEFAULT_WEIGHT.
+DEFAULT_WEIGHT = 3
+TYPE_WEIGHTS = {
+    "counselling": 16, "helpline": 13, "peer-support": 12, "wellbeing-activities": 7,
+    "workshops": 6, "parenting": 6, "information": 6, "abuse-support": 5, "advocacy": 3,
+    "training": 3, "practitioner-network": 2,
+}  # fmt: skip
+MODE_WEIGHTS = {
+    "phone": 35, "in-person": 20, "video": 15, "email": 12, "live-chat": 8, "text": 5,
+    "letter": 3, "app": 2,
+}  # fmt: skip
+AUDIENCE_WEIGHTS = {
+    "adults": 30, "young-people": 15, "women": 15, "parents-families": 12, "men": 8,
+    "couples": 6, "children": 5, "professionals": 5, "faith-leaders": 4,
+}  # fmt: skip
+AUDIENCE_PEOPLE = {
+    "adults": "adults", "young-people": "young people", "children": "children",
+    "women": "women", "men": "men", "parents-families": "parents and families",
+    "couples": "couples", "professionals": "professionals", "faith-leaders": "imams and chaplains",
+}  # fmt: skip
+# Each language independently, as a share of services.
+LANGUAGE_SHARES = {
+    "en": 0.85, "ur": 0.20, "ar": 0.15, "bn": 0.10, "pa": 0.08, "so": 0.06, "gu": 0.03,
+    "tr": 0.02, "fa": 0.02,
+}  # fmt: skip
+RARE_LANGUAGE_SHARE = 0.01
+GENDER_SETS = [(("female",), 35), (("male",), 15), (("female", "male"), 30), ((), 20)]
+LONDON_SHARE = 0.25  # of the services that are not UK-wide
+UK_WIDE_SHARE = 0.15
+COST_WEIGHTS = {Cost.FREE: 40, Cost.LOW_COST: 20, Cost.PAID: 20, Cost.NOT_STATED: 20}
+FAITH_WEIGHTS = {
+    FaithApproach.ISLAMIC: 35, FaithApproach.FAITH_SENSITIVE: 35, FaithApproach.NOT_STATED: 30,
+}  # fmt: skip
+REFERRAL_WEIGHTS = {
+    Referral.SELF: 40, Referral.EITHER: 30, Referral.PROFESSIONAL: 15, Referral.NOT_STATED: 15,
+}  # fmt: skip
+
+
+class Picker:
+    """Draws from weighted values: one, or several different ones."""
+
+    def __init__(self, weighted):
+        self.values = [value for value, _ in weighted]
+        self.cumulative = list(itertools.accumulate(weight for _, weight in weighted))
+
+    def one(self, rng):
+        return self.values[bisect.bisect(self.cumulative, rng.random() * self.cumulative[-1])]
+
+    def several(self, rng, count):
+        count = min(count, len(self.values))
+        chosen = []
+        while len(chosen) < count:
+            value = self.one(rng)
+            if value not in chosen:
+                chosen.append(value)
+        return chosen
+
+
+def picker(lookups, weights):
+    """A Picker of lookup pks from (slug, pk, ...) rows, weighted by slug."""
+    return Picker([(pk, weights.get(slug, DEFAULT_WEIGHT)) for slug, pk, *_ in lookups])
+
+
+class Command(BaseCommand):
+    help = (
+        "Add N clearly synthetic, published organisations with services, for benchmarks. Refuses "
+        "when the database holds organisations that are not synthetic, unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, required=True, metavar="N")
+        parser.add_argument(
+            "--services-per-organisation",
+            type=int,
+            default=4,
+            metavar="M",
+            help="Services per organisation on average; each has 1 to 2M-1 (default 4).",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="The same seed, the same data.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add synthetic data even though real (non-synthetic) organisations are there.",
+        )
+
+    def handle(self, *args, organisations, services_per_organisation, seed, force, **options):
+        if organisations < 1 or services_per_organisation < 1:
+            raise CommandError("--organisations and --services-per-organisation must be 1 or more.")
+        real = Organisation.objects.exclude(slug__startswith=PREFIX)
+        if not force and real.exists():
+            raise CommandError(
+                f"This database holds {real.count()} organisations that are not synthetic "
+                f"(for example “{real.order_by('slug').first().slug}”). Nothing was written. "
+                "Use a database of its own for benchmarks, or pass --force to add synthetic "
+                "organisations alongside them."
+            )
+        if not connection.features.can_return_rows_from_bulk_insert:
+            raise CommandError("This needs PostgreSQL or SQLite 3.35 or later (bulk inserts).")
+        verbosity = options["verbosity"]
+        started = time.perf_counter()
+        if any(not model.objects.exists() for model in LOOKUP_MODELS):
+            call_command(
+                "seed_directory", "--lookups-only", verbosity=verbosity, stdout=self.stdout
+            )
+
+        first = next_synthetic_number()
+        rng = random.Random(f"{seed}-{first}")  # a second run continues with new data
+        generator = Generator(rng, timezone.localdate(), services_per_organisation)
+        totals = {"services": 0, "links": 0}
+        for start in range(first, first + organisations, CHUNK):
+            numbers = range(start, min(start + CHUNK, first + organisations))
+            with transaction.atomic():
+                services, links = self.write_chunk(generator, numbers)
+            reset_queries()  # with DEBUG on, Django would keep every (megabyte-long) INSERT
+            totals["services"] += services
+            totals["links"] += links
+            if verbosity >= 2 or (verbosity >= 1 and organisations > CHUNK):
+                done = numbers.stop - first
+                self.stdout.write(
+                    f"  {done:,}/{organisations:,} organisations, {totals['services']:,} services "
+                    f"({time.perf_counter() - started:.1f} s)"
+                )
+
+        directory_changed()  # bulk inserts send no signals, so cached pages learn of it here
+        if verbosity < 1:
+            return
+        last = first + organisations - 1
+        self.stdout.write(
+            f"Added {organisations:,} synthetic organisations (numbers {first:06d} to {last:06d}), "
+            f"{totals['services']:,} services and {totals['links']:,} facet links "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
+
+    def write_chunk(self, generator, numbers):
+        """Insert the organisations numbered ``numbers`` with their services and facets."""
+        made = [generator.organisation(number) for number in numbers]
+        organisations = [organisation for organisation, _ in made]
+        Organisation.objects.bulk_create(organisations, batch_size=BATCH)  # sets their pks
+
+        services, facets = [], []
+        for organisation, topics in made:
+            for service, service_facets in generator.services(organisation, topics):
+                services.append(service)
+                facets.append(service_facets)
+        Service.objects.bulk_create(services, batch_size=BATCH)
+
+        links = 0
+        for relation in FACET_RELATIONS:
+            rows = [(s.pk, pk) for s, f in zip(services, facets, strict=True) for pk in f[relation]]
+            insert_links(relation, rows)
+            links += len(rows)
+        return len(services), links
+
+
+class Generator:
+    """Makes unsaved organisations and services, and their facets, from one random source."""
+
+    def __init__(self, rng, today, services_per_organisation):
+        self.rng = rng
+        self.today = today
+        self.extra_services = 2 * (services_per_organisation - 1)  # coin flips, so M on average
+        self.topics = Picker([((said, named), weight) for said, named, weight in TOPICS])
+
+        types = ServiceType.objects.values_list("slug", "pk", "name")
+        audiences = Audience.objects.values_list("slug", "pk", "name")
+        self.types = picker(types, TYPE_WEIGHTS)
+        self.type_slugs = {pk: (slug, name) for slug, pk, name in types}
+        self.audiences = picker(audiences, AUDIENCE_WEIGHTS)
+        self.people = {pk: AUDIENCE_PEOPLE.get(slug, name.lower()) for slug, pk, name in audiences}
+        self.modes = picker(DeliveryMode.objects.values_list("slug", "pk"), MODE_WEIGHTS)
+        self.language_shares = [
+            (pk, LANGUAGE_SHARES.get(code, RARE_LANGUAGE_SHARE))
+            for code, pk in Language.objects.values_list("code", "pk")
+        ]
+        genders = dict(PractitionerGender.objects.values_list("slug", "pk"))
+        self.gender_sets = Picker(
+            [(tuple(genders[s] for s in slugs if s in genders), w) for slugs, w in GENDER_SETS]
+        )
+        areas = Area.objects.values_list("slug", "pk", "is_national")
+        self.uk_wide = [pk for _, pk, is_national in areas if is_national][:1]
+        regions = [(slug, pk) for slug, pk, is_national in areas if not is_national]
+        others = (1 - LONDON_SHARE) / max(1, len(regions) - 1)
+        self.regions = Picker(
+            [(pk, LONDON_SHARE if slug == "london" else others) for slug, pk in regions]
+        )
+        self.costs = Picker(COST_WEIGHTS.items())
+        self.faiths = Picker(FAITH_WEIGHTS.items())
+        self.referrals = Picker(REFERRAL_WEIGHTS.items())
+
+    def organisation(self, number):
+        """An unsaved organisation, and the topics its services will speak of."""
+        rng = self.rng
+        topics = self.topics.several(rng, rng.choice((1, 1, 2)))
+        kind = rng.choice(KINDS)
+        shape = rng.random()
+        if shape < 0.45:
+            words = f"{rng.choice(EVOCATIVE)} {kind}"
+        elif shape < 0.75:
+            words = f"{topics[0][1]} {kind}"
+        elif shape < 0.90:
+            words = f"{rng.choice(PLACES)} Muslim {kind}"
+        else:
+            words = f"{rng.choice(EVOCATIVE)} {topics[0][1]} {kind}"
+        name = f"Synthetic {words} {number:06d}"
+        slug = slugify(name)
+
+        troubles = " and ".join(said for said, _ in topics)
+        summary = (
+            f"{rng.choice(SUMMARY_OPENINGS)} {rng.choice(SUMMARY_OFFERS)} for "
+            f"{rng.choice(PEOPLE)} facing {troubles}."
+        )
+        if rng.random() < 0.5:
+            summary += " " + rng.choice(SECOND_SENTENCES)
+        sentences = rng.sample(DESCRIPTION_SENTENCES, rng.randint(1, 3))
+        description = " ".join(
+            sentence.format(topic=rng.choice(topics)[0]) for sentence in sentences
+        )
+        organisation = Organisation(
+            name=name,
+            slug=slug,
+            summary=summary,
+            description=f"{description} {DISCLAIMER}",
+            website=f"https://www.example.org/{slug}/" if rng.random() < 0.6 else "",
+            email=f"contact+{number}@example.org" if rng.random() < 0.4 else "",
+            is_alliance_member=rng.random() < 0.1,
+            status=Organisation.Status.PUBLISHED,
+            last_verified=(
+                None if rng.random() < 0.4 else self.today - timedelta(days=rng.randrange(730))
+            ),
+            editor_notes="Synthetic data made by generate_synthetic_data for benchmarks.",
+        )
+        return organisation, topics
+
+    def services(self, organisation, topics):
+        """An organisation's services, each with its facets: {relation: [lookup pk, ...]}."""
+        rng = self.rng
+        count = 1 + sum(rng.random() < 0.5 for _ in range(self.extra_services))
+        slugs = set()
+        for _ in range(count):
+            facets = self.facets()
+            topic, title = rng.choice(topics)
+            type_slug, type_name = self.type_slugs[facets["service_types"][0]]
+            name = rng.choice(SERVICE_NAMES.get(type_slug, [type_name])).format(Topic=title)
+            description = SERVICE_DESCRIPTIONS.get(type_slug, "Support with {topic}.").format(
+                topic=topic, people=self.people[facets["audiences"][0]]
+            )
+            slug = base = slugify(name)
+            for suffix in itertools.count(2):
+                if slug not in slugs:
+                    break
+                slug = f"{base}-{suffix}"
+            slugs.add(slug)
+            cost = self.costs.one(rng)
+            service = Service(
+                organisation=organisation,
+                name=name,
+                slug=slug,
+                description=description,
+                cost=cost,
+                cost_note=(
+                    rng.choice(COST_NOTES) if cost != Cost.FREE and rng.random() < 0.3 else ""
+                ),
+                faith_approach=self.faiths.one(rng),
+                referral=self.referrals.one(rng),
+                hours=rng.choice(HOURS) if rng.random() < 0.5 else "",
+                is_active=rng.random() < 0.95,
+            )
+            yield service, facets
+
+    def facets(self):
+        rng = self.rng
+        return {
+            "service_types": self.types.several(rng, rng.choices((1, 2, 3), (55, 30, 15))[0]),
+            "delivery_modes": self.modes.several(rng, rng.choices((1, 2, 3), (45, 35, 20))[0]),
+            "languages": [pk for pk, share in self.language_shares if rng.random() < share],
+            "practitioner_genders": list(self.gender_sets.one(rng)),
+            "audiences": self.audiences.several(rng, rng.choices((1, 2), (65, 35))[0]),
+            "areas": (self.uk_wide if rng.random() < UK_WIDE_SHARE else [self.regions.one(rng)]),
+        }
+
+
+def next_synthetic_number():
+    """One more than the highest number at the end of a synthetic slug (1 on a fresh database)."""
+    slugs = Organisation.objects.filter(slug__startswith=PREFIX).values_list("slug", flat=True)
+    numbers = (re.search(r"(\d+)$", slug) for slug in slugs.iterator(chunk_size=10_000))
+    return 1 + max((int(match[1]) for match in numbers if match), default=0)
+
+
+def insert_links(relation, rows):
+    """Insert (service pk, lookup pk) rows into a facet's through table: COPY on PostgreSQL."""
+    field = Service._meta.get_field(relation)
+    through = field.remote_field.through
+    columns = (field.m2m_column_name(), field.m2m_reverse_name())
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        sql = (
+            f"COPY {quote(through._meta.db_table)} ({quote(columns[0])}, {quote(columns[1])}) "
+            "FROM STDIN"
+        )
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        through.objects.bulk_create(
+            [through(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH
+        )
