@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Q
 from django.http import QueryDict
 
 from . import search
@@ -186,12 +185,19 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(pk__in=self.matching_service_ids(qs.model, value))
 
     def matching_service_ids(self, service_model, value):
-        # A sub-query per facet keeps the main query free of duplicate rows from the joins.
-        key = "code" if self.facet.model is Language else "slug"
-        condition = Q(**{f"{self.facet.relation}__{key}__in": value})
+        """Services with any of the chosen values: one index scan of the facet's link table.
+
+        The chosen values are mapped to ids with the lookups the page already holds, so the
+        sub-query joins nothing; UK-wide areas join any area that is asked for.
+        """
+        lookups = self.parent.lookups[self.facet.param]
+        ids = [item.pk for item in lookups if item.key in value]
         if self.facet.param == "area":
-            condition |= Q(areas__is_national=True)  # UK-wide services serve every area
-        return service_model.objects.filter(condition).values("pk")
+            ids += [item.pk for item in lookups if item.is_national and item.pk not in ids]
+        field = service_model._meta.get_field(self.facet.relation)
+        return field.remote_field.through.objects.filter(
+            **{f"{field.m2m_reverse_field_name()}_id__in": ids}
+        ).values("service_id")
 
 
 class ServiceFilter(django_filters.FilterSet):

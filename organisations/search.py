@@ -102,13 +102,9 @@ def full_text_rank(text):
 
 
 def similarity_rank(text):
-    """How like the search an organisation's name, or its best service name, is."""
+    """How like the search an organisation's name is (cheap: no look at its services)."""
     parts, params = [], []
     for word in words(text):
-        parts.append(
-            "greatest(word_similarity(%s, organisations_organisation.name), coalesce("
-            "(SELECT max(word_similarity(%s, s.name)) FROM organisations_service s "
-            "WHERE s.organisation_id = organisations_organisation.id AND s.is_active), 0))"
-        )
-        params += [word, word]
+        parts.append("word_similarity(%s, organisations_organisation.name)")
+        params.append(word)
     return RawSQL(" + ".join(parts) or "0", params)

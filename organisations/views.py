@@ -12,10 +12,33 @@ from .lookups import attach_facets, load_lookups
 from .models import Organisation, Service
 from .versioning import current_state
 
+# Counting every match of a large directory costs more than the rest of the page: count only as
+# far as pagination needs, at least this far, and say "more than" beyond it.
+COUNT_AT_LEAST = 1000
+FURTHEST_PAGE = 100_000  # asking for a page beyond this counts no further
 
-def paginate(queryset, raw_page, per_page):
-    """The page asked for, or the nearest sensible one and a notice saying why."""
-    paginator = Paginator(queryset, per_page)
+
+class CountingPaginator(Paginator):
+    """A paginator whose count stops once it knows enough for the page asked for.
+
+    ``more`` is True when there are more rows than ``count``; ``count`` is then a lower bound,
+    and pages up to ``num_pages`` certainly exist.
+    """
+
+    def __init__(self, object_list, per_page, countable, wanted_page):
+        super().__init__(object_list, per_page)
+        limit = max(COUNT_AT_LEAST, min(wanted_page, FURTHEST_PAGE) * per_page) + 1
+        counted = countable[:limit].count()
+        self.more = counted == limit
+        self.count = counted - 1 if self.more else counted
+
+
+def paginate(queryset, raw_page, per_page, countable):
+    """The page asked for, or the nearest sensible one and a notice saying why.
+
+    ``countable`` is the same rows as ``queryset`` without what only one page needs (ordering,
+    per-row extras), so that counting is cheap.
+    """
     notice = None
     number = 1
     if raw_page not in (None, ""):
@@ -27,14 +50,22 @@ def paginate(queryset, raw_page, per_page):
             if number < 1:
                 notice = "There is no such page, so this is the first page."
                 number = 1
-            elif number > paginator.num_pages:
-                notice = (
-                    f"There is no page {number}; this is the last page, page {paginator.num_pages}."
-                    if paginator.count
-                    else None
-                )
-                number = paginator.num_pages
+    paginator = CountingPaginator(queryset, per_page, countable, number)
+    if number > paginator.num_pages:
+        if paginator.count:
+            notice = (
+                f"There is no page {number}; this is the last page, page {paginator.num_pages}."
+            )
+        number = paginator.num_pages
     return paginator.page(number), notice
+
+
+def page_links(page):
+    """Page numbers to link to: first, last (when known) and two either side, with gaps."""
+    links = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    if page.paginator.more and links[-1] != Paginator.ELLIPSIS:
+        links.append(Paginator.ELLIPSIS)
+    return links
 
 
 class OrganisationListView(FilterView):
@@ -67,13 +98,14 @@ class OrganisationListView(FilterView):
 
     def render_page(self):
         services = self.filterset.qs
-        organisations = (
-            Organisation.objects.published()
-            .matching(services)
-            .sorted_by(self.filterset.ordering, self.filterset.relevance())
-            .for_listing(services)
+        matching = Organisation.objects.published().matching(services).order_by()
+        organisations = matching.sorted_by(
+            self.filterset.ordering, self.filterset.relevance()
+        ).for_listing(services)
+        # Count without the ordering and the per-row extras: they only matter for one page.
+        page, page_notice = paginate(
+            organisations, self.filterset.understood.page, self.page_size, countable=matching
         )
-        page, page_notice = paginate(organisations, self.filterset.understood.page, self.page_size)
         self.object_list = page.object_list
         attach_facets(
             [
@@ -90,7 +122,7 @@ class OrganisationListView(FilterView):
             page_obj=page,
             paginator=page.paginator,
             is_paginated=page.paginator.num_pages > 1,
-            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            page_range=page_links(page),
             notices=notices,
             query=self.filterset.understood.data,
             active_filters=self.filterset.active_filters(),

@@ -410,3 +410,18 @@ def test_detail_queries_do_not_grow_with_the_services(
         client.get(organisation.get_absolute_url())
     with django_assert_num_queries(DETAIL_QUERIES):
         client.get(organisation.get_absolute_url())
+
+
+def test_the_list_counts_only_as_far_as_it_needs(client, many_organisations, monkeypatch):
+    monkeypatch.setattr("organisations.views.COUNT_AT_LEAST", 30)
+    first = client.get(LIST_URL)
+    assert "More than 30 organisations" in page_text(first)
+    assert first.context["paginator"].more
+    assert names(first)[0] == "Org 00"
+    # Asking for a later page counts far enough to know it exists, and then all of them.
+    third = client.get(LIST_URL, {"page": 3})
+    assert names(third) == [f"Org {n:02d}" for n in range(40, 45)]
+    assert "45 organisations" in page_text(third)
+    beyond = client.get(LIST_URL, {"page": "9" * 400})
+    assert names(beyond)[0] == "Org 40"
+    assert "this is the last page, page 3" in page_text(beyond)
