@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test serve install install-test lint format migrate seed collectstatic editor clean
+.PHONY: run test serve install install-test lint format migrate seed collectstatic editor clean \
+	bench bench-quick
 
 # Installs are redone only when pyproject.toml changes.
 $(BIN)/python:
@@ -40,6 +41,15 @@ serve: install
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
 	$(BIN)/gunicorn directory.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+## bench: load 10,000 then 100,000 synthetic organisations into PostgreSQL, drive gunicorn with
+## wrk and print the tables (README, Performance); about 15 minutes.
+bench: install
+	$(BIN)/python bench/run.py
+
+## bench-quick: a smoke run of the benchmark: 1,000 organisations, 3 s per page.
+bench-quick: install
+	BENCH_SIZES=1000 BENCH_SECONDS=3 $(BIN)/python bench/run.py
 
 lint: install-test
 	$(BIN)/ruff check .

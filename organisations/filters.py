@@ -298,7 +298,6 @@ class ServiceFilter(django_filters.FilterSet):
                     "label": label,
                     "item": item,
                     "checked": value in chosen,
-                    "id": f"{facet.param}-{value}",
                 }
                 for value, label, item in facet.options(self.lookups)
             ]

@@ -16,6 +16,9 @@ from .versioning import current_state
 # far as pagination needs, at least this far, and say "more than" beyond it.
 COUNT_AT_LEAST = 1000
 FURTHEST_PAGE = 100_000  # asking for a page beyond this counts no further
+# A card shows this many of the services that matched, and links to the rest: an NHS trust with
+# thirty services must not make a card thirty services long on a phone.
+SERVICES_PER_CARD = 3
 
 
 class CountingPaginator(Paginator):
@@ -107,11 +110,16 @@ class OrganisationListView(FilterView):
             organisations, self.filterset.understood.page, self.page_size, countable=matching
         )
         self.object_list = page.object_list
+        for organisation in page.object_list:
+            organisation.shown_services = organisation.listed_services[:SERVICES_PER_CARD]
+            organisation.more_matching = max(
+                0, len(organisation.listed_services) - SERVICES_PER_CARD
+            )
         attach_facets(
             [
                 service
                 for organisation in page.object_list
-                for service in organisation.listed_services
+                for service in organisation.shown_services
             ],
             self.lookups,
         )

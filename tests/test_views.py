@@ -425,3 +425,14 @@ def test_the_list_counts_only_as_far_as_it_needs(client, many_organisations, mon
     beyond = client.get(LIST_URL, {"page": "9" * 400})
     assert names(beyond)[0] == "Org 40"
     assert "this is the last page, page 3" in page_text(beyond)
+
+
+def test_a_card_shows_three_matching_services_and_counts_the_rest(client, urdu):
+    organisation = OrganisationFactory(name="Large Trust")
+    for n in range(5):
+        ServiceFactory(organisation=organisation, name=f"Urdu service {n}", languages=[urdu])
+    ServiceFactory(organisation=organisation, name="English service")
+    text = page_text(client.get(LIST_URL, {"language": "ur"}))
+    assert [f"Urdu service {n}" in text for n in range(5)] == [True, True, True, False, False]
+    assert "2 more of its services match your choices." in text
+    assert "See all 6 services" in text
