@@ -216,9 +216,13 @@ class ServiceFilter(django_filters.FilterSet):
         label="Order by", choices=SORT_CHOICES, method="keep_order", empty_label=None
     )
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, lookups=None):
+    def __init__(
+        self, data=None, queryset=None, *, request=None, prefix=None, lookups=None, understood=None
+    ):
         self.lookups = lookups if lookups is not None else load_lookups()
-        self.understood = clean_query(data if data is not None else QueryDict(), self.lookups)
+        self.understood = understood or clean_query(
+            data if data is not None else QueryDict(), self.lookups
+        )
         super().__init__(self.understood.data, queryset, request=request, prefix=prefix)
         for facet in FACETS:
             if facet.model is not None:

@@ -8,7 +8,7 @@ changes rows without signals (``QuerySet.update``, ``bulk_create``) calls it its
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connections
 from django.db.models import F
@@ -35,16 +35,22 @@ def directory_changed(using="default"):
 
 
 def current_state(using="default"):
-    """The directory's version and when it last changed: one primary-key read."""
+    """The directory's version and when it last changed: one primary-key read on every request,
+    so written as plain SQL (the ORM would cost more than the query)."""
     from .models import DirectoryVersion
 
-    row = (
-        DirectoryVersion.objects.using(using)
-        .filter(pk=1)
-        .values_list("version", "changed_at")
-        .first()
-    )
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, changed_at FROM {DirectoryVersion._meta.db_table} WHERE id = 1"
+        )
+        row = cursor.fetchone()
     if row is None:
         # Only before the first change on a database migrated without its data migration.
-        return State(version=0, changed_at=datetime(2000, 1, 1, tzinfo=connections[using].timezone))
-    return State(*row)
+        return State(version=0, changed_at=datetime(2000, 1, 1, tzinfo=UTC))
+    version, changed_at = row
+    if isinstance(changed_at, str):  # SQLite returns text from a raw query
+        changed_at = datetime.fromisoformat(changed_at)
+    if changed_at.tzinfo is None:
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return State(version=version, changed_at=changed_at)

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import pagecache
-from .filters import SORT_CHOICES, ServiceFilter, without
+from .filters import SORT_CHOICES, ServiceFilter, clean_query, without
 from .lookups import attach_facets, load_lookups
 from .models import Organisation, Service
 from .versioning import current_state
@@ -83,23 +83,26 @@ class OrganisationListView(FilterView):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["data"] = self.request.GET  # always bound, so bad values become notices
         kwargs["lookups"] = self.lookups
+        kwargs["understood"] = self.understood
         return kwargs
 
     def get(self, request, *args, **kwargs):
         state = current_state()
         self.lookups = load_lookups(state.version)
-        self.filterset = self.get_filterset(self.get_filterset_class())
+        # What the page understood decides the cache key; the FilterSet is built only to render.
+        self.understood = clean_query(request.GET, self.lookups)
         return pagecache.serve(request, state, self.cache_key(), self.render_page)
 
     def cache_key(self):
         """What the page understood, never the raw query: None when it had to ignore something."""
-        understood = self.filterset.understood
+        understood = self.understood
         page = understood.page or "1"
         if understood.notices or not page.isdigit() or len(page) > 6:
             return None
         return f"list?{without(understood.data, 'page')}&page={int(page)}"
 
     def render_page(self):
+        self.filterset = self.get_filterset(self.get_filterset_class())
         services = self.filterset.qs
         matching = Organisation.objects.published().matching(services).order_by()
         organisations = matching.sorted_by(
