@@ -4,6 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 
 from . import models
+from .querysets import FACET_RELATIONS
 from .versioning import directory_changed
 
 WATCHED = (
@@ -16,17 +17,7 @@ WATCHED = (
     models.Audience,
     models.Area,
 )
-FACET_THROUGH = tuple(
-    getattr(models.Service, relation).through
-    for relation in (
-        "service_types",
-        "delivery_modes",
-        "languages",
-        "practitioner_genders",
-        "audiences",
-        "areas",
-    )
-)
+FACET_THROUGH = tuple(getattr(models.Service, relation).through for relation in FACET_RELATIONS)
 
 
 def _changed(sender, using="default", raw=False, **kwargs):
