@@ -175,6 +175,9 @@ else:
 # Whole public pages cached under the directory's version (organisations/pagecache.py).
 DIRECTORY_PAGE_CACHE = env_bool("DIRECTORY_PAGE_CACHE", True)
 DIRECTORY_PAGE_SIZE = 20
+# Rendered cards and filter forms each process keeps for the current version (fragments.py):
+# about 2.5 KB each, so the default is about 10 MB a process at most.
+DIRECTORY_FRAGMENTS = int(os.environ.get("DIRECTORY_FRAGMENTS", "4000"))
 # How old a "last checked" date may get before a listing needs review again (DESIGN.md §6).
 DIRECTORY_REVIEW_AFTER_DAYS = 183
 # Where "Leave this site" goes: a neutral page that reveals nothing.

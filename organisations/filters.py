@@ -241,37 +241,10 @@ class ServiceFilter(django_filters.FilterSet):
         chosen = data.get("sort") or ("relevance" if data.get("q") else "name")
         return "name" if chosen == "relevance" and not data.get("q") else chosen
 
-    def filter_queryset(self, queryset):
-        """Filter; when full-text search finds nothing, try names that are spelt alike."""
-        self.search_mode = "full-text" if search.full_text_available() else "contains"
-        filtered = super().filter_queryset(queryset)
-        searching = self.understood.data.get("q") and self.search_mode == "full-text"
-        if searching and not filtered.exists():
-            self.search_mode = "similar"
-            filtered = super().filter_queryset(queryset)
-        return filtered
-
     def filter_search(self, queryset, name, value):
-        if self.search_mode == "full-text":
+        if search.full_text_available():
             return search.full_text(queryset, value)
-        if self.search_mode == "similar":
-            return search.similar_names(queryset, value)
         return search.contains_every_word(queryset, value)
-
-    @property
-    def showing_similar_words(self):
-        self.qs  # noqa: B018 - the search mode is known once the queryset is built
-        return self.search_mode == "similar"
-
-    def relevance(self):
-        """How to rank organisations for ``q`` (None: no search, or no ranking on SQLite)."""
-        text = self.understood.data.get("q")
-        self.qs  # noqa: B018
-        if not text or self.search_mode == "contains":
-            return None
-        if self.search_mode == "similar":
-            return search.similarity_rank(text)
-        return search.full_text_rank(text)
 
     def keep_order(self, queryset, name, value):
         return queryset  # sorting orders organisations, so the view applies it

@@ -1,13 +1,17 @@
-"""Search that understands people: full-text on PostgreSQL, similar words when that finds nothing.
+"""Search that understands people: full-text on PostgreSQL, the nearest words when nothing matches.
 
 ``q`` is only ever read as words (letters and digits): quotes, ``&``, ``|``, ``!``, ``:*`` and
-backslashes cannot become query syntax. On PostgreSQL each word matches by its English stem and by
-stemmed prefixes of itself, so "counsellor" finds "counselling" (stems "counsellor" and
-"counsel") and "therapist" finds "therapy". When nothing matches, trigram word similarity on
-organisation and service names (pg_trgm) finds near spellings. SQLite, the embedded default,
-keeps a case-insensitive match of every word.
+backslashes cannot become query syntax. On PostgreSQL each word matches by its English stem, and a
+word for a person who does something ("counsellor", "therapist", "psychologists") also by the
+stemmed prefix of what they do, so "counsellor" finds "counselling" and "therapist" finds "therapy".
+Exact stems are cheap for the GIN index; prefixes are not, so only those words get one.
 
-The weighted ``search_vector`` column and its triggers are in migration 0004.
+When nothing matches, each word is replaced by the most alike word in the directory's own
+vocabulary (``organisations_searchword``, trigram-indexed; migration 0006) and the search runs
+again: "anxeity councelling" becomes "anxiety counselling". SQLite, the embedded default, keeps a
+case-insensitive match of every word.
+
+The weighted search documents and their triggers are in migrations 0004 and 0006.
 """
 
 import re
@@ -17,9 +21,9 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 10
-SHORTEST_PREFIX = 5  # "counsel"; shorter prefixes match too much
-# How like a searched word a name's word must be is pg_trgm.word_similarity_threshold, set on
-# every PostgreSQL connection in settings.py (0.3), so that the "<%" operator can use the index.
+# Endings of a word for a person who does something, longest first, and the shortest root kept.
+AGENT_ENDINGS = ("ists", "ors", "ers", "ist", "or", "er")
+SHORTEST_ROOT = 5
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -32,14 +36,21 @@ def full_text_available():
     return connection.vendor == "postgresql"
 
 
+def forms(word):
+    """How one word is searched: itself, and for "counsellor" the root "counsell" as a prefix."""
+    for ending in AGENT_ENDINGS:
+        root = word[: -len(ending)]
+        if word.endswith(ending) and len(root) >= SHORTEST_ROOT:
+            return [word, f"{root}:*"]
+    return [word]
+
+
 def tsquery(text):
-    """A to_tsquery string: each word as its own prefix or a shorter stem prefix, all required."""
+    """A to_tsquery string: every word required, each in its forms."""
     groups = []
     for word in words(text):
-        forms = [word] + [
-            word[:length] for length in range(len(word) - 1, SHORTEST_PREFIX - 1, -1)
-        ][:3]
-        groups.append("(" + " | ".join(f"{form}:*" for form in forms) + ")")
+        found = forms(word)
+        groups.append(found[0] if len(found) == 1 else "(" + " | ".join(found) + ")")
     return " & ".join(groups)
 
 
@@ -56,22 +67,22 @@ def full_text(queryset, text):
     )
 
 
-def similar_names(queryset, text):
-    """Services whose name, or whose organisation's name, has a word like one of ``text``'s."""
-    matched = Q(pk__in=[])
-    for word in words(text):
-        matched |= Q(
-            pk__in=RawSQL(
-                "SELECT id FROM organisations_service WHERE %s <%% name",
-                [word],
-            )
-        ) | Q(
-            organisation_id__in=RawSQL(
-                "SELECT id FROM organisations_organisation WHERE %s <%% name",
-                [word],
-            )
+def nearest_words(searched):
+    """Each of ``searched`` replaced by the most alike word of the directory, if one is alike.
+
+    One query for all the words; a word nothing is like (below pg_trgm's similarity threshold)
+    stays as it was.
+    """
+    if not searched:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT w.word FROM organisations_searchword w WHERE w.word %% s.word "
+            "ORDER BY similarity(w.word, s.word) DESC, w.word LIMIT 1) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS s(word, n) ORDER BY s.n",
+            [searched],
         )
-    return queryset.filter(matched)
+        return [found or word for (found,), word in zip(cursor.fetchall(), searched, strict=True)]
 
 
 def contains_every_word(queryset, text):
@@ -88,23 +99,3 @@ def contains_every_word(queryset, text):
             ).values("pk")
         )
     return queryset
-
-
-def full_text_rank(text):
-    """An organisation's relevance: the rank of its best-matching active service."""
-    query = tsquery(text)
-    return RawSQL(
-        "SELECT max(ts_rank_cd(s.search_vector, to_tsquery('english', %s))) "
-        "FROM organisations_service s WHERE s.organisation_id = organisations_organisation.id "
-        "AND s.is_active AND s.search_vector @@ to_tsquery('english', %s)",
-        [query, query],
-    )
-
-
-def similarity_rank(text):
-    """How like the search an organisation's name is (cheap: no look at its services)."""
-    parts, params = [], []
-    for word in words(text):
-        parts.append("word_similarity(%s, organisations_organisation.name)")
-        params.append(word)
-    return RawSQL(" + ".join(parts) or "0", params)

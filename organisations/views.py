@@ -4,9 +4,8 @@ from django.db import connection
 from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.generic import DetailView, TemplateView
-from django_filters.views import FilterView
 
-from . import pagecache
+from . import fragments, listing, pagecache
 from .filters import SORT_CHOICES, ServiceFilter, clean_query, without
 from .lookups import attach_facets, load_lookups
 from .models import Organisation, Service
@@ -14,33 +13,21 @@ from .versioning import current_state
 
 # Counting every match of a large directory costs more than the rest of the page: count only as
 # far as pagination needs, at least this far, and say "more than" beyond it.
-COUNT_AT_LEAST = 1000
-FURTHEST_PAGE = 100_000  # asking for a page beyond this counts no further
+COUNT_AT_LEAST = 100
+FURTHEST_PAGE = 500  # 10,000 organisations in; narrower filters reach the rest
 # A card shows this many of the services that matched, and links to the rest: an NHS trust with
 # thirty services must not make a card thirty services long on a phone.
 SERVICES_PER_CARD = 3
+CARD_TEMPLATE = "organisations/includes/_organisation_card.html"
+FORM_TEMPLATE = "organisations/includes/_filter_form.html"
 
 
-class CountingPaginator(Paginator):
-    """A paginator whose count stops once it knows enough for the page asked for.
-
-    ``more`` is True when there are more rows than ``count``; ``count`` is then a lower bound,
-    and pages up to ``num_pages`` certainly exist.
-    """
-
-    def __init__(self, object_list, per_page, countable, wanted_page):
-        super().__init__(object_list, per_page)
-        limit = max(COUNT_AT_LEAST, min(wanted_page, FURTHEST_PAGE) * per_page) + 1
-        counted = countable[:limit].count()
-        self.more = counted == limit
-        self.count = counted - 1 if self.more else counted
-
-
-def paginate(queryset, raw_page, per_page, countable):
+def paginate(finder, raw_page, per_page):
     """The page asked for, or the nearest sensible one and a notice saying why.
 
-    ``countable`` is the same rows as ``queryset`` without what only one page needs (ordering,
-    per-row extras), so that counting is cheap.
+    ``finder`` (listing.py) gives the organisations in order; only as many are read as the page
+    needs, and at least ``COUNT_AT_LEAST`` + 1 so that the page can say how many there are, or
+    "more than" that. The page's ``object_list`` is organisation ids.
     """
     notice = None
     number = 1
@@ -53,7 +40,11 @@ def paginate(queryset, raw_page, per_page, countable):
             if number < 1:
                 notice = "There is no such page, so this is the first page."
                 number = 1
-    paginator = CountingPaginator(queryset, per_page, countable, number)
+    limit = max(COUNT_AT_LEAST, min(number, FURTHEST_PAGE) * per_page) + 1
+    ids = finder.ordered_ids(limit)
+    more = len(ids) == limit
+    paginator = Paginator(ids[:-1] if more else ids, per_page)
+    paginator.more = more  # count is then a lower bound
     if number > paginator.num_pages:
         if paginator.count:
             notice = (
@@ -71,27 +62,16 @@ def page_links(page):
     return links
 
 
-class OrganisationListView(FilterView):
-    filterset_class = ServiceFilter  # filters services; the view lists their organisations
+class OrganisationListView(TemplateView):
     template_name = "organisations/organisation_list.html"
-    page_size = settings.DIRECTORY_PAGE_SIZE  # paginated in render_page(), leniently
-
-    def get_queryset(self):
-        return Service.objects.public()
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["data"] = self.request.GET  # always bound, so bad values become notices
-        kwargs["lookups"] = self.lookups
-        kwargs["understood"] = self.understood
-        return kwargs
+    page_size = settings.DIRECTORY_PAGE_SIZE
 
     def get(self, request, *args, **kwargs):
-        state = current_state()
-        self.lookups = load_lookups(state.version)
+        self.state = current_state()
+        self.lookups = load_lookups(self.state.version)
         # What the page understood decides the cache key; the FilterSet is built only to render.
         self.understood = clean_query(request.GET, self.lookups)
-        return pagecache.serve(request, state, self.cache_key(), self.render_page)
+        return pagecache.serve(request, self.state, self.cache_key(), self.render_page)
 
     def cache_key(self):
         """What the page understood, never the raw query: None when it had to ignore something."""
@@ -102,47 +82,79 @@ class OrganisationListView(FilterView):
         return f"list?{without(understood.data, 'page')}&page={int(page)}"
 
     def render_page(self):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        services = self.filterset.qs
-        matching = Organisation.objects.published().matching(services).order_by()
-        organisations = matching.sorted_by(
-            self.filterset.ordering, self.filterset.relevance()
-        ).for_listing(services)
-        # Count without the ordering and the per-row extras: they only matter for one page.
-        page, page_notice = paginate(
-            organisations, self.filterset.understood.page, self.page_size, countable=matching
+        understood = self.understood
+        self.filterset = ServiceFilter(
+            queryset=Service.objects.public(), lookups=self.lookups, understood=understood
         )
-        self.object_list = page.object_list
-        for organisation in page.object_list:
-            organisation.shown_services = organisation.listed_services[:SERVICES_PER_CARD]
-            organisation.more_matching = max(
-                0, len(organisation.listed_services) - SERVICES_PER_CARD
-            )
-        attach_facets(
-            [
-                service
-                for organisation in page.object_list
-                for service in organisation.shown_services
-            ],
-            self.lookups,
-        )
-        notices = [*self.filterset.notices, *([page_notice] if page_notice else [])]
+        ordering = self.filterset.ordering
+        finder = listing.for_request(understood, self.lookups, ordering, self.filterset)
+        page, page_notice = paginate(finder, understood.page, self.page_size)
+        notices = [*understood.notices, *([page_notice] if page_notice else [])]
         context = self.get_context_data(
             filter=self.filterset,
-            object_list=page.object_list,
             page_obj=page,
             paginator=page.paginator,
             is_paginated=page.paginator.num_pages > 1,
             page_range=page_links(page),
+            cards=self.cards(page.object_list, finder.rows(page.object_list)),
+            filter_form=self.filter_form(ordering),
+            corrected_search=finder.corrected,
             notices=notices,
-            query=self.filterset.understood.data,
+            query=understood.data,
             active_filters=self.filterset.active_filters(),
-            facet_groups=self.filterset.facet_groups(),
-            sort_choices=SORT_CHOICES,
         )
         response = self.render_to_response(context)
         response.cacheable = not notices
         return response
+
+    def cards(self, ids, rows):
+        """The page's cards, in order: reused when rendered before at this version (fragments.py).
+
+        Only the organisations, services and facets of cards not rendered before are read.
+        """
+        keys = {}
+        for pk in ids:
+            row = rows.get(pk)
+            if row is not None:  # gone between two queries: leave it out
+                shown = tuple(row.matching[:SERVICES_PER_CARD])
+                keys[pk] = ("card", pk, shown, len(row.matching), row.public_count)
+        found = fragments.get_many(self.state, keys.values())
+        missing = [pk for pk, key in keys.items() if key not in found]
+        if missing:
+            organisations = Organisation.objects.published().in_bulk(missing)
+            services = Service.objects.in_bulk(
+                [service for pk in missing for service in keys[pk][2]]
+            )
+            attach_facets(services.values(), self.lookups)
+            template = loader.get_template(CARD_TEMPLATE)
+            for pk in missing:
+                organisation = organisations.get(pk)
+                if organisation is None:
+                    continue
+                _card, _pk, shown, matching, public_count = keys[pk]
+                organisation.shown_services = [services[s] for s in shown if s in services]
+                organisation.more_matching = max(0, matching - SERVICES_PER_CARD)
+                organisation.public_service_count = public_count
+                html = template.render({"organisation": organisation})
+                fragments.put(self.state, keys[pk], html)
+                found[keys[pk]] = html
+        return [found[keys[pk]] for pk in ids if keys.get(pk) in found]
+
+    def filter_form(self, ordering):
+        """The filter form for the values chosen: reused like the cards."""
+        key = ("form", without(self.understood.data, "page"))
+        html = fragments.get_many(self.state, [key]).get(key)
+        if html is None:
+            html = loader.get_template(FORM_TEMPLATE).render(
+                {
+                    "facet_groups": self.filterset.facet_groups(),
+                    "query": self.understood.data,
+                    "ordering": ordering,
+                    "sort_choices": SORT_CHOICES,
+                }
+            )
+            fragments.put(self.state, key, html)
+        return html
 
 
 class OrganisationDetailView(DetailView):

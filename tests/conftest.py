@@ -21,16 +21,18 @@ def page_cache_off(settings):
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Each test starts with empty caches: a rolled-back test reuses the directory's version
-    numbers, so pages and lookups cached by an earlier test must not be found."""
+    numbers, so pages, fragments and lookups cached by an earlier test must not be found."""
     from django.core.cache import cache
 
-    from organisations import lookups
+    from organisations import fragments, lookups
 
     cache.clear()
     lookups.forget()
+    fragments.forget()
     yield
     cache.clear()
     lookups.forget()
+    fragments.forget()
 
 
 @pytest.fixture

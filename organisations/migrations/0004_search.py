@@ -10,6 +10,8 @@ so ordinary queries never fetch it.
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from ._postgresql import on_postgresql
+
 FORWARD = r"""
 ALTER TABLE organisations_service ADD COLUMN search_vector tsvector;
 
@@ -107,15 +109,6 @@ DROP TRIGGER IF EXISTS organisations_service_search_vector ON organisations_serv
 DROP FUNCTION IF EXISTS organisations_service_search_vector();
 ALTER TABLE organisations_service DROP COLUMN IF EXISTS search_vector;
 """
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(sql)  # no parameters: "%" in PL/pgSQL stays as written
-
-    return run
 
 
 class Migration(migrations.Migration):

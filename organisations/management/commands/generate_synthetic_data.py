@@ -297,6 +297,7 @@ class Command(BaseCommand):
 
     def write_chunk(self, generator, numbers):
         """Insert the organisations numbered ``numbers`` with their services and facets."""
+        defer_listing()
         made = [generator.organisation(number) for number in numbers]
         organisations = [organisation for organisation, _ in made]
         Organisation.objects.bulk_create(organisations, batch_size=BATCH)  # sets their pks
@@ -313,6 +314,7 @@ class Command(BaseCommand):
             rows = [(s.pk, pk) for s, f in zip(services, facets, strict=True) for pk in f[relation]]
             insert_links(relation, rows)
             links += len(rows)
+        refresh_listing([service.pk for service in services])
         return len(services), links
 
 
@@ -441,6 +443,26 @@ class Generator:
             "audiences": self.audiences.several(rng, rng.choices((1, 2), (65, 35))[0]),
             "areas": (self.uk_wide if rng.random() < UK_WIDE_SHARE else [self.regions.one(rng)]),
         }
+
+
+def defer_listing():
+    """PostgreSQL: let the listing table's triggers wait for refresh_listing in this transaction.
+
+    Each service would otherwise be written to the listing eight times (once for its own insert,
+    once per facet table, once more for its types' search words).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL directory.defer_listing = 'on'")
+
+
+def refresh_listing(service_ids):
+    """PostgreSQL: write the listing rows (migration 0006) of one chunk's services at once."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL directory.defer_listing = 'off'")
+        cursor.execute("SELECT organisations_listing_refresh(%s::bigint[])", [service_ids])
 
 
 def next_synthetic_number():
