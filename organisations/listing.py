@@ -85,13 +85,17 @@ class ListingTable:
     def _ordered(self, limit):
         where, params = self.where()
         if self.ordering == "relevance" and self.text:
+            # Each organisation ranks as its best service. DISTINCT ON sorts the matches by
+            # integer id; grouping by the organisation's name would compare text in the
+            # database's collation for every match, which costs twice as much at 100,000.
             sql = (
-                f"SELECT organisation_id FROM organisations_listing WHERE {where} "
-                "GROUP BY organisation_id, sort_name "
-                "ORDER BY max(ts_rank(document, to_tsquery('english', %s))) DESC, "
-                "sort_name, organisation_id LIMIT %s"
+                "SELECT organisation_id FROM ("
+                "SELECT DISTINCT ON (organisation_id) organisation_id, sort_name, "
+                "ts_rank(document, to_tsquery('english', %s)) AS rank "
+                f"FROM organisations_listing WHERE {where} ORDER BY organisation_id, rank DESC"
+                ") best ORDER BY rank DESC, sort_name, organisation_id LIMIT %s"
             )
-            params = [*params, self.query, limit]
+            params = [self.query, *params, limit]
         elif self.ordering == "recently-verified":
             sql = (
                 f"SELECT organisation_id FROM organisations_listing WHERE {where} "

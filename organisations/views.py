@@ -133,7 +133,7 @@ class OrganisationListView(TemplateView):
                     continue
                 _card, _pk, shown, matching, public_count = keys[pk]
                 organisation.shown_services = [services[s] for s in shown if s in services]
-                organisation.more_matching = max(0, matching - SERVICES_PER_CARD)
+                organisation.matching_count = matching
                 organisation.public_service_count = public_count
                 html = template.render({"organisation": organisation})
                 fragments.put(self.state, keys[pk], html)

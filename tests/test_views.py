@@ -439,5 +439,5 @@ def test_a_card_shows_three_matching_services_and_counts_the_rest(client, urdu):
     ServiceFactory(organisation=organisation, name="English service")
     text = page_text(client.get(LIST_URL, {"language": "ur"}))
     assert [f"Urdu service {n}" in text for n in range(5)] == [True, True, True, False, False]
-    assert "2 more of its services match your choices." in text
+    assert "5 of its 6 services match your choices." in text
     assert "See all 6 services" in text
