@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test serve install install-test lint format migrate seed collectstatic editor clean \
-	bench bench-quick
+	bench bench-quick bench-engines
 
 # Installs are redone only when pyproject.toml changes.
 $(BIN)/python:
@@ -50,6 +50,11 @@ bench: install
 ## bench-quick: a smoke run of the benchmark: 1,000 organisations, 3 s per page.
 bench-quick: install
 	BENCH_SIZES=1000 BENCH_SECONDS=3 $(BIN)/python bench/run.py
+
+## bench-engines: Django's templates against Jinja2 for the list's cards (after make bench)
+bench-engines: install-test
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/directory_bench}" \
+	$(BIN)/python bench/engines.py
 
 lint: install-test
 	$(BIN)/ruff check .

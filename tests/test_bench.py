@@ -1,5 +1,6 @@
 """The pure parts of bench/run.py (no gunicorn, no wrk here) and the count_queries command."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -382,3 +383,31 @@ def test_count_queries_prints_a_line_per_url(db):
     assert counts["/healthz"].queries == 1  # SELECT 1
     assert counts["/organisations/"].html_bytes > 1000
     assert 0 < counts["/organisations/"].first_queries <= run.MAX_QUERIES
+
+
+# --- bench/engines.py: the Jinja2 port must render what the real card renders ------------------
+
+
+def test_both_template_engines_render_the_same_cards(db, urdu, female, london, counselling):
+    from bench import engines
+
+    from .factories import OrganisationFactory, ServiceFactory
+
+    full = OrganisationFactory(
+        name="Sabr & Sukoon", is_alliance_member=True, last_verified=datetime.date(2026, 4, 2)
+    )
+    for n in range(4):
+        ServiceFactory(
+            organisation=full,
+            name=f'Service <{n}> "for" sisters\' circle',
+            languages=[urdu],
+            practitioner_genders=[female],
+            areas=[london],
+            service_types=[counselling],
+            cost="free",
+            hours="Mondays",
+        )
+    ServiceFactory(organisation=OrganisationFactory(name="Bare", last_verified=None))
+    organisations = engines.page_of_cards()
+    assert len(organisations) == 2
+    assert engines.disagreements(organisations) == []
