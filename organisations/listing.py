@@ -36,25 +36,26 @@ class Row:
     public_count: int
 
 
-def for_request(understood, lookups, ordering, filterset):
+def for_request(understood, lookups, ordering, filterset, version):
     if connection.vendor == "postgresql":
-        return ListingTable(understood, lookups, ordering)
+        return ListingTable(understood, lookups, ordering, version)
     return Models(filterset, ordering)
 
 
 class ListingTable:
     """The PostgreSQL list: raw SQL over organisations_listing, built from understood values."""
 
-    def __init__(self, understood, lookups, ordering):
+    def __init__(self, understood, lookups, ordering, version):
         self.data = understood.data
+        self.version = version  # of the directory: what search.known keeps is for one version
         self.lookups = lookups
         self.ordering = ordering
         self.text = self.data.get("q", "")
         self.query = search.tsquery(self.text) if self.text else ""
         self.corrected = None  # the words searched for instead, when nothing matched as typed
 
-    def where(self):
-        """SQL conditions and their parameters: every facet, and the search."""
+    def where(self, text=True):
+        """SQL conditions and parameters: every facet, and the search unless ``text`` is off."""
         required, parts, params = [], [], []
         for facet in FACETS:
             chosen = self.data.getlist(facet.param)
@@ -77,26 +78,84 @@ class ListingTable:
         if required:
             parts.insert(0, "keys @> %s::integer[]")
             params.insert(0, required)
-        if self.text:
+        if self.text and text:
             parts.append("document @@ to_tsquery('english', %s)")
             params.append(self.query)
         return " AND ".join(parts) or "TRUE", params
 
-    def _ordered(self, limit):
-        where, params = self.where()
-        if self.ordering == "relevance" and self.text:
-            # Each organisation ranks as its best service. DISTINCT ON sorts the matches by
-            # integer id; grouping by the organisation's name would compare text in the
-            # database's collation for every match, which costs twice as much at 100,000.
+    def _named(self, limit):
+        """The first group of a search: organisations with a service whose names hold every word.
+
+        Each exact word's run of ``organisations_listing_word`` is in the list's order, so a
+        merge of the runs stops at the page's last organisation (migration 0007). A listing row
+        is read only to check facets, or words that are not one exact lexeme.
+        """
+        facets, params = self.where(text=False)
+        exact, complete = search.exact_words(self.text, self.version)
+        check = f"{facets} AND names @@ to_tsquery('english', %s)"
+        if not exact:
             sql = (
-                "SELECT organisation_id FROM ("
-                "SELECT DISTINCT ON (organisation_id) organisation_id, sort_name, "
-                "ts_rank(document, to_tsquery('english', %s)) AS rank "
-                f"FROM organisations_listing WHERE {where} ORDER BY organisation_id, rank DESC"
-                ") best ORDER BY rank DESC, sort_name, organisation_id LIMIT %s"
+                f"SELECT organisation_id FROM organisations_listing WHERE {check} "
+                "GROUP BY sort_name, organisation_id ORDER BY sort_name, organisation_id LIMIT %s"
             )
-            params = [self.query, *params, limit]
+            return sql, [*params, self.query, limit]
+        joins = "".join(
+            f" JOIN organisations_listing_word w{n} ON w{n}.word = %s"
+            f" AND w{n}.sort_name = w0.sort_name AND w{n}.organisation_id = w0.organisation_id"
+            f" AND w{n}.service_id = w0.service_id"
+            for n in range(1, len(exact))
+        )
+        values = list(exact[1:])
+        if facets != "TRUE" or not complete:
+            # One look at the service's listing row per candidate, in the merge's order: a
+            # LATERAL ... LIMIT 1 keeps the planner from reading every match to hash them.
+            joins += (
+                " CROSS JOIN LATERAL (SELECT 1 FROM organisations_listing"
+                f" WHERE service_id = w0.service_id AND {check} LIMIT 1) checked"
+            )
+            values += [*params, self.query]
+        sql = (
+            f"SELECT w0.organisation_id FROM organisations_listing_word w0{joins} "
+            "WHERE w0.word = %s GROUP BY w0.sort_name, w0.organisation_id "
+            "ORDER BY w0.sort_name, w0.organisation_id LIMIT %s"
+        )
+        return sql, [*values, exact[0], limit]
+
+    def _relevant(self, limit):
+        """A search in order of relevance: three groups, each in name order (migration 0007).
+
+        Services whose names hold every word, then whose names, summary or type names do
+        (weights A and B of the document), then the rest. An organisation is in the best group
+        any of its services reaches. The groups are read in turn and the reading stops when the
+        page is full: PostgreSQL runs UNION ALL's parts in order, and parallel plans are off.
+        """
+        facets, params = self.where(text=False)
+        named_sql, named_params = self._named(limit)
+        group = (
+            f"SELECT organisation_id FROM organisations_listing WHERE {facets} "
+            "AND {within} @@ to_tsquery('english', %s) GROUP BY sort_name, organisation_id "
+            "HAVING NOT bool_or({better} @@ to_tsquery('english', %s)) "
+            "ORDER BY sort_name, organisation_id LIMIT %s"
+        )
+        outline = "ts_filter(document, '{a,b}')"  # names, summary and type names
+        sql = (
+            f"SELECT organisation_id FROM (({named_sql}) "
+            f"UNION ALL ({group.format(within=outline, better='names')}) "
+            f"UNION ALL ({group.format(within='document', better=outline)})) best LIMIT %s"
+        )
+        query = self.query
+        return sql, [
+            *named_params,
+            *params, query, query, limit,
+            *params, query, query, limit,
+            limit,
+        ]  # fmt: skip
+
+    def _ordered(self, limit):
+        if self.ordering == "relevance" and self.text:
+            sql, params = self._relevant(limit)
         elif self.ordering == "recently-verified":
+            where, params = self.where()
             sql = (
                 f"SELECT organisation_id FROM organisations_listing WHERE {where} "
                 "GROUP BY last_verified, sort_name, organisation_id "
@@ -104,6 +163,7 @@ class ListingTable:
             )
             params = [*params, limit]
         else:
+            where, params = self.where()
             sql = (
                 f"SELECT organisation_id FROM organisations_listing WHERE {where} "
                 "GROUP BY sort_name, organisation_id "
@@ -119,7 +179,7 @@ class ListingTable:
         if ids or not self.text:
             return ids
         # Nothing matched as typed: search again with the directory's words nearest each one.
-        corrected = search.nearest_words(search.words(self.text))
+        corrected = search.nearest_words(search.words(self.text), self.version)
         if corrected == search.words(self.text):
             return ids
         self.corrected = " ".join(corrected)

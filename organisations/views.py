@@ -87,7 +87,9 @@ class OrganisationListView(TemplateView):
             queryset=Service.objects.public(), lookups=self.lookups, understood=understood
         )
         ordering = self.filterset.ordering
-        finder = listing.for_request(understood, self.lookups, ordering, self.filterset)
+        finder = listing.for_request(
+            understood, self.lookups, ordering, self.filterset, self.state.version
+        )
         page, page_notice = paginate(finder, understood.page, self.page_size)
         notices = [*understood.notices, *([page_notice] if page_notice else [])]
         context = self.get_context_data(

@@ -24,15 +24,17 @@ def fresh_caches():
     numbers, so pages, fragments and lookups cached by an earlier test must not be found."""
     from django.core.cache import cache
 
-    from organisations import fragments, lookups
+    from organisations import fragments, lookups, search
 
     cache.clear()
     lookups.forget()
     fragments.forget()
+    search.forget()
     yield
     cache.clear()
     lookups.forget()
     fragments.forget()
+    search.forget()
 
 
 @pytest.fixture

@@ -39,9 +39,29 @@ def rebuilt_rows():
     return rows
 
 
+def word_rows():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word, sort_name, organisation_id, service_id FROM organisations_listing_word "
+            "ORDER BY service_id, word"
+        )
+        return cursor.fetchall()
+
+
+def words_of_the_listing():
+    """What organisations_listing_word must hold: each word of each listed service's names."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w.lexeme, l.sort_name, l.organisation_id, l.service_id "
+            "FROM organisations_listing l, unnest(l.names) AS w ORDER BY l.service_id, w.lexeme"
+        )
+        return cursor.fetchall()
+
+
 def assert_true_to_the_source():
     rows = listing_rows()
     assert rows == rebuilt_rows()
+    assert word_rows() == words_of_the_listing()  # migration 0007
     return rows
 
 
@@ -104,3 +124,14 @@ def test_the_vocabulary_learns_the_directory_words(db):
         cursor.execute("SELECT word FROM organisations_searchword")
         words = {word for (word,) in cursor.fetchall()}
     assert {"sakoon", "care", "bereavement", "support", "weekly", "circles"} <= words
+
+
+def test_the_names_words_are_those_of_the_names(db):
+    service = ServiceFactory(
+        organisation=OrganisationFactory(name="Sakoon Care", summary="Bereavement support."),
+        name="Islamic counselling",
+        description="Weekly circles.",
+    )
+    assert assert_true_to_the_source()
+    assert {word for word, *_ in word_rows()} == {"sakoon", "care", "islam", "counsel"}
+    assert {row[3] for row in word_rows()} == {service.pk}

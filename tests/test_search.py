@@ -113,6 +113,87 @@ def test_results_are_ordered_by_relevance(client, directory):
 
 
 @postgres
+def test_relevance_is_names_then_summaries_and_types_then_anywhere(client, db, counselling):
+    """Every word in a service's names, then in its names, summary or type names, then anywhere;
+    in name order within each group, and each organisation once, in its best group."""
+
+    def service(organisation, **fields):
+        return ServiceFactory(organisation=OrganisationFactory(name=organisation), **fields)
+
+    service("Aardvark Place", description="Counselling when anxiety is hard.")  # anywhere
+    service("Zed Anxiety Trust", name="Counselling")  # both words in its names
+    service("Able Care", name="Anxiety group", service_types=[counselling])  # one in a type
+    service("Moon Anxiety", name="Counselling", description="anxiety counselling")
+    both = service("Bright Anxiety", name="Drop-in", description="counselling")  # anywhere...
+    ServiceFactory(organisation=both.organisation, name="Anxiety counselling")  # ...and names
+    summary = OrganisationFactory(name="Acorn", summary="Counselling for anxiety.")
+    ServiceFactory(organisation=summary, name="Weekly")
+
+    assert listed(client, {"q": "anxiety counselling"}) == [
+        "Bright Anxiety",
+        "Moon Anxiety",
+        "Zed Anxiety Trust",
+        "Able Care",
+        "Acorn",
+        "Aardvark Place",
+    ]
+    assert listed(client, {"q": "anxiety counselling", "sort": "name"}) == [
+        "Aardvark Place",
+        "Able Care",
+        "Acorn",
+        "Bright Anxiety",
+        "Moon Anxiety",
+        "Zed Anxiety Trust",
+    ]
+
+
+@postgres
+def test_relevance_groups_with_facets_and_words_for_people(client, db, urdu, bengali):
+    """Facets, and words that also match a prefix ("counsellor"), are checked on each
+    candidate of the first group (listing.py, ListingTable._named)."""
+    ServiceFactory(
+        organisation=OrganisationFactory(name="Zed Counselling"), name="Anxiety", languages=[urdu]
+    )
+    ServiceFactory(
+        organisation=OrganisationFactory(name="Bee Counselling"),
+        name="Anxiety",
+        languages=[bengali],
+    )
+    ServiceFactory(
+        organisation=OrganisationFactory(name="Aardvark"),
+        description="anxiety counsellors",
+        languages=[urdu],
+    )
+    assert listed(client, {"q": "anxiety counsellor", "language": "ur"}) == [
+        "Zed Counselling",
+        "Aardvark",
+    ]
+    assert listed(client, {"q": "anxiety counsellor"}) == [
+        "Bee Counselling",
+        "Zed Counselling",
+        "Aardvark",
+    ]
+    assert listed(client, {"q": "the anxiety", "language": "bn"}) == ["Bee Counselling"]
+
+
+@postgres
+def test_the_groups_are_read_only_as_far_as_the_page_needs(db, directory):
+    """ordered_ids(limit) takes the first organisations of the first groups, in order."""
+    from django.http import QueryDict
+
+    from organisations import listing
+    from organisations.filters import clean_query
+    from organisations.lookups import load_lookups
+
+    lookups = load_lookups(1)
+    understood = clean_query(QueryDict("q=anxiety"), lookups)
+    finder = listing.for_request(understood, lookups, "relevance", None, version=1)
+    everything = finder.ordered_ids(10)
+    assert len(everything) == 2
+    assert finder.ordered_ids(1) == everything[:1]
+
+
+@postgres
 def test_sort_is_still_honoured_when_asked_for(client, directory):
     assert listed(client, {"q": "anxiety", "sort": "name"}) == [
         "Anxiety Support Circle",
