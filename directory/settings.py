@@ -180,6 +180,8 @@ DIRECTORY_PAGE_SIZE = 20
 # Rendered cards and filter forms each process keeps for the current version (fragments.py):
 # about 2.5 KB each, so the default is about 10 MB a process at most.
 DIRECTORY_FRAGMENTS = int(os.environ.get("DIRECTORY_FRAGMENTS", "4000"))
+# Whole pages each process keeps besides the shared cache (pagecache.py): about 60 KB each.
+DIRECTORY_PAGES_KEPT = int(os.environ.get("DIRECTORY_PAGES_KEPT", "100"))
 # How old a "last checked" date may get before a listing needs review again (DESIGN.md §6).
 DIRECTORY_REVIEW_AFTER_DAYS = 183
 # Where "Leave this site" goes: a neutral page that reveals nothing.

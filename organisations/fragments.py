@@ -17,40 +17,50 @@ from collections import OrderedDict
 
 from django.conf import settings
 
-_lock = threading.Lock()
-_store = {"state": None, "items": OrderedDict()}
+
+class Kept:
+    """What one process keeps for one state of the directory: at most ``limit()`` items, least
+    recently used dropped first, all dropped when the state moves."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._state = None
+        self._items = OrderedDict()
+
+    def _at(self, state):
+        if self._state != state:
+            self._state = state
+            self._items = OrderedDict()
+        return self._items
+
+    def get_many(self, state, keys):
+        """{key: value} for the ``keys`` this process kept at ``state``."""
+        found = {}
+        with self._lock:
+            items = self._at(state)
+            for key in keys:
+                value = items.get(key)
+                if value is not None:
+                    items.move_to_end(key)
+                    found[key] = value
+        return found
+
+    def put(self, state, key, value):
+        with self._lock:
+            items = self._at(state)
+            items[key] = value
+            items.move_to_end(key)
+            while len(items) > self.limit():
+                items.popitem(last=False)
+
+    def forget(self):
+        """Drop everything (tests, whose rolled-back versions repeat)."""
+        with self._lock:
+            self._state, self._items = None, OrderedDict()
 
 
-def _items(state):
-    if _store["state"] != state:
-        _store["state"] = state
-        _store["items"] = OrderedDict()
-    return _store["items"]
-
-
-def get_many(state, keys):
-    """{key: html} for the ``keys`` this process rendered at ``state``."""
-    found = {}
-    with _lock:
-        items = _items(state)
-        for key in keys:
-            html = items.get(key)
-            if html is not None:
-                items.move_to_end(key)
-                found[key] = html
-    return found
-
-
-def put(state, key, html):
-    with _lock:
-        items = _items(state)
-        items[key] = html
-        items.move_to_end(key)
-        while len(items) > settings.DIRECTORY_FRAGMENTS:
-            items.popitem(last=False)
-
-
-def forget():
-    """Drop everything (tests, whose rolled-back versions repeat)."""
-    with _lock:
-        _store.update(state=None, items=OrderedDict())
+_fragments = Kept(lambda: settings.DIRECTORY_FRAGMENTS)
+get_many = _fragments.get_many
+put = _fragments.put
+forget = _fragments.forget

@@ -5,6 +5,10 @@ detail page's slug), never the raw query string, and only when it rendered with 
 notice about ignored input: junk parameters therefore cannot flood the cache. The key includes the
 directory's version (versioning.py), so any change makes the next request render afresh.
 ``DIRECTORY_PAGE_CACHE=0`` turns the cache off; conditional requests are answered either way.
+
+Each process also keeps the last ``DIRECTORY_PAGES_KEPT`` pages it served, for the same version
+(fragments.Kept): a repeat then costs the version query and no trip to the shared cache. The
+version is still read on every request, so this is as exact as the shared cache.
 """
 
 import hashlib
@@ -16,10 +20,14 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
+from .fragments import Kept
+
 # Browsers and proxies may keep a page but must ask whether it changed (a cheap 304) before
 # showing it again: a corrected helpline number must never wait for a cache to expire.
 CACHE_CONTROL = {"public": True, "no_cache": True}
 STORE_SECONDS = 24 * 60 * 60  # a version rarely lives that long; the key makes old pages unused
+_kept = Kept(lambda: settings.DIRECTORY_PAGES_KEPT)
+forget = _kept.forget
 
 
 def _digest(key):
@@ -53,7 +61,11 @@ def serve(request, state, key, render):
     use_cache = key is not None and settings.DIRECTORY_PAGE_CACHE
     cache_key = f"page:{state.version}:{digest}" if use_cache else None
     if use_cache:
-        stored = cache.get(cache_key)
+        stored = _kept.get_many(state.version, [cache_key]).get(cache_key)
+        if stored is None:
+            stored = cache.get(cache_key)
+            if stored is not None:
+                _kept.put(state.version, cache_key, stored)
         if stored is not None:
             content, content_type = stored
             return _finish(HttpResponse(content, content_type=content_type), etag, last_modified)
@@ -65,7 +77,9 @@ def serve(request, state, key, render):
     if not cacheable:
         return patch_no_etag(response)
     if use_cache:
-        cache.set(cache_key, (response.content, response["Content-Type"]), STORE_SECONDS)
+        stored = (response.content, response["Content-Type"])
+        cache.set(cache_key, stored, STORE_SECONDS)
+        _kept.put(state.version, cache_key, stored)
     return _finish(response, etag, last_modified)
 
 

@@ -24,17 +24,19 @@ def fresh_caches():
     numbers, so pages, fragments and lookups cached by an earlier test must not be found."""
     from django.core.cache import cache
 
-    from organisations import fragments, lookups, search
+    from organisations import fragments, lookups, pagecache, search
 
     cache.clear()
     lookups.forget()
     fragments.forget()
     search.forget()
+    pagecache.forget()
     yield
     cache.clear()
     lookups.forget()
     fragments.forget()
     search.forget()
+    pagecache.forget()
 
 
 @pytest.fixture

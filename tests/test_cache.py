@@ -172,3 +172,28 @@ def test_the_version_moves_with_each_change(db):
     after = current_state()
     assert after.version > before.version
     assert after.changed_at >= before.changed_at
+
+
+def test_each_process_keeps_recent_pages_besides_the_shared_cache(
+    client, listing, settings, django_assert_num_queries
+):
+    """A page this process served is served again without the shared cache (pagecache.py), but
+    only the last DIRECTORY_PAGES_KEPT of them, and only for the same version."""
+    from django.core.cache import cache
+
+    settings.DIRECTORY_PAGES_KEPT = 1
+    client.get(LIST_URL)
+    cache.clear()  # as if another server had emptied the shared cache
+    with django_assert_num_queries(1):  # the version only
+        assert "Sabr Counselling" in client.get(LIST_URL).content.decode()
+
+    client.get(LIST_URL, {"language": "ur"})  # the one page kept is now this one
+    cache.clear()
+    with django_assert_num_queries(1):
+        client.get(LIST_URL, {"language": "ur"})
+    with django_assert_num_queries(3):  # rendered again: version, organisations, their services
+        client.get(LIST_URL)
+
+    listing.hours = "Tuesdays 2pm"
+    listing.save()
+    assert "Tuesdays 2pm" in client.get(LIST_URL).content.decode()
