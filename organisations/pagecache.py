@@ -9,15 +9,22 @@ directory's version (versioning.py), so any change makes the next request render
 Each process also keeps the last ``DIRECTORY_PAGES_KEPT`` pages it served, for the same version
 (fragments.Kept): a repeat then costs the version query and no trip to the shared cache. The
 version is still read on every request, so this is as exact as the shared cache.
+
+A cached page is kept gzip-compressed too, compressed once when it is stored, and sent compressed to
+a client that accepts it (``Vary: Accept-Encoding``). Other responses are compressed per request by
+Django's GZipMiddleware, which leaves these alone. Cached public pages carry no secret (no CSRF
+token), so compressing them once gives nothing away (BREACH).
 """
 
+import gzip
 import hashlib
 from calendar import timegm
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from .fragments import Kept
@@ -42,6 +49,22 @@ def _finish(response, etag, last_modified):
     return response
 
 
+def _stored(response):
+    """What the caches keep of a page: its bytes, its type and its bytes gzip-compressed."""
+    return (response.content, response["Content-Type"], gzip.compress(response.content, mtime=0))
+
+
+def _from_stored(request, stored, etag, last_modified):
+    content, content_type, compressed = stored
+    response = HttpResponse(content, content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response.content = compressed
+        response["Content-Encoding"] = "gzip"
+        etag = f"W/{etag}"  # the same page in other bytes: a weak validator (RFC 9110, 8.8.1)
+    return _finish(response, etag, last_modified)
+
+
 def serve(request, state, key, render):
     """The page for ``key`` at the directory's ``state``: 304, from the cache, or ``render()``.
 
@@ -64,11 +87,10 @@ def serve(request, state, key, render):
         stored = _kept.get_many(state.version, [cache_key]).get(cache_key)
         if stored is None:
             stored = cache.get(cache_key)
-            if stored is not None:
+            if stored is not None and len(stored) == 3:
                 _kept.put(state.version, cache_key, stored)
-        if stored is not None:
-            content, content_type = stored
-            return _finish(HttpResponse(content, content_type=content_type), etag, last_modified)
+        if stored is not None and len(stored) == 3:
+            return _from_stored(request, stored, etag, last_modified)
 
     response = render()
     if hasattr(response, "render") and not response.is_rendered:
@@ -77,9 +99,10 @@ def serve(request, state, key, render):
     if not cacheable:
         return patch_no_etag(response)
     if use_cache:
-        stored = (response.content, response["Content-Type"])
+        stored = _stored(response)
         cache.set(cache_key, stored, STORE_SECONDS)
         _kept.put(state.version, cache_key, stored)
+        return _from_stored(request, stored, etag, last_modified)
     return _finish(response, etag, last_modified)
 
 

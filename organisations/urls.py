@@ -11,4 +11,5 @@ urlpatterns = [
         views.OrganisationDetailView.as_view(),
         name="organisation-detail",
     ),
+    path("signposting/", views.SignpostingSheetView.as_view(), name="signposting-sheet"),
 ]

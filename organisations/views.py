@@ -3,9 +3,11 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from . import fragments, listing, pagecache
+from . import fragments, listing, pagecache, signposting
 from .filters import SORT_CHOICES, ServiceFilter, clean_query, without
 from .lookups import attach_facets, load_lookups
 from .models import Organisation, Service
@@ -181,6 +183,36 @@ class OrganisationDetailView(DetailView):
         organisation = super().get_object(queryset)
         attach_facets(organisation.listed_services, self.lookups)
         return organisation
+
+
+class SignpostingSheetView(TemplateView):
+    """The services a practitioner ticked, with what a client needs to reach each (signposting.py).
+
+    Not kept in the page cache: it carries today's date, and practitioners make few of them.
+    """
+
+    template_name = "organisations/signposting_sheet.html"
+
+    def get(self, request, *args, **kwargs):
+        chosen = signposting.read_ids(request.GET.getlist("service"))
+        services = signposting.public_services(chosen) if chosen.ids else []
+        attach_facets(services, load_lookups(current_state().version))
+        sheet_query = "&".join(f"service={service.pk}" for service in services)
+        for service in services:
+            service.page_url = request.build_absolute_uri(service.get_absolute_url())
+            service.remove_query = "&".join(
+                f"service={other.pk}" for other in services if other is not service
+            )
+        context = self.get_context_data(
+            services=services,
+            notices=chosen.notices,
+            today=timezone.localdate(),
+            sheet_url=request.build_absolute_uri(
+                reverse("organisations:signposting-sheet") + (f"?{sheet_query}" if services else "")
+            ),
+            urgent_help_url=request.build_absolute_uri(reverse("urgent-help")),
+        )
+        return pagecache.patch_no_etag(self.render_to_response(context))
 
 
 class PageView(TemplateView):

@@ -5,7 +5,8 @@ import re
 
 _CARD = re.compile(r'<article class="app-card">(.*?)</article>', re.S)
 _TITLE = re.compile(r'<h2 class="app-card__title"><a href="[^"]*">(.*?)</a></h2>', re.S)
-_SERVICE = re.compile(r"<h3>(.*?)</h3>", re.S)
+# A service's heading holds the checkbox that puts it on a signposting sheet.
+_SERVICE = re.compile(r"<h3><label><input [^>]*> (.*?)</label></h3>", re.S)
 
 
 def cards(response):

@@ -197,3 +197,36 @@ def test_each_process_keeps_recent_pages_besides_the_shared_cache(
     listing.hours = "Tuesdays 2pm"
     listing.save()
     assert "Tuesdays 2pm" in client.get(LIST_URL).content.decode()
+
+
+def test_cached_pages_are_sent_compressed_to_clients_that_accept_it(
+    client, listing, django_assert_num_queries
+):
+    """Compressed once when stored, not on every request; the same page when unpacked."""
+    import gzip
+
+    plain = client.get(LIST_URL)
+    assert "Content-Encoding" not in plain
+    with django_assert_num_queries(1):
+        packed = client.get(LIST_URL, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response["Vary"]
+    # The compressed bytes are the same page: a weak validator that still answers 304.
+    assert packed["ETag"] == f"W/{plain['ETag']}"
+    again = client.get(
+        LIST_URL, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_pages_outside_the_cache_are_compressed_by_the_middleware(client, listing):
+    import gzip
+
+    response = client.get(
+        "/signposting/", {"service": listing.pk}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert response["Content-Encoding"] == "gzip"
+    assert "Women&#x27;s line" in gzip.decompress(response.content).decode()
