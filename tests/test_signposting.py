@@ -86,7 +86,7 @@ def test_the_sheet_shows_what_a_client_needs_to_reach_each_service(client, sabr)
         "<dt>Contact by</dt><dd>Phone</dd>",
         "<dt>Cost</dt><dd>Low cost (£10 a session)</dd>",
         "<dt>Faith</dt><dd>Integrates Islamic faith and practice</dd>",
-        "<dt>How to get referred</dt><dd>Yourself or through a professional</dd>",
+        "<dt>Referral</dt><dd>Yourself or through a professional</dd>",
         # The directory's page, written out in full for a printed sheet.
         f">http://testserver/organisations/sabr-counselling/#service-{sabr.slug}</a>",
         "Not yet verified with the organisation",
@@ -122,9 +122,18 @@ def test_a_services_own_contact_details_win_over_its_organisations(client, helpl
 
 def test_what_a_service_did_not_tell_us_says_not_stated(client, helpline):
     text = text_of(sheet(client, helpline.pk))
-    for line in ["Hours", "Languages", "Practitioners", "Cost", "Faith", "How to get referred"]:
+    for line in [
+        "Contact by",
+        "Hours",
+        "Languages",
+        "Practitioners",
+        "Cost",
+        "Faith",
+        "Referral",
+    ]:
         assert f"<dt>{line}</dt><dd>Not stated</dd>" in text, line
-    assert "<dt>Email</dt>" not in text
+    assert ">Email</dt>" not in text  # nothing to say: no line at all
+    assert ">Website</dt>" in text
 
 
 def test_services_keep_the_order_chosen_and_appear_once(client, sabr, helpline):
