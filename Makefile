@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
+LIGHTHOUSE := bench/lighthouse
 
 .PHONY: run test serve install install-test lint format migrate seed collectstatic editor clean \
-	bench bench-quick bench-engines
+	bench bench-quick bench-engines lighthouse
 
 # Installs are redone only when pyproject.toml changes.
 $(BIN)/python:
@@ -56,6 +57,17 @@ bench-engines: install-test
 	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/directory_bench}" \
 	$(BIN)/python bench/engines.py
 
+## lighthouse: Lighthouse (mobile, Debian's Chromium) on the home, list, detail and signposting
+## pages served by gunicorn with DEBUG off; scores, KB transferred and the targets (about 90 s).
+lighthouse: install $(LIGHTHOUSE)/node_modules/.installed
+	$(BIN)/python bench/lighthouse.py
+
+# Lighthouse from npm, exactly as package-lock.json says; redone only when the lock file changes.
+$(LIGHTHOUSE)/node_modules/.installed: $(LIGHTHOUSE)/package-lock.json $(LIGHTHOUSE)/package.json
+	@command -v npm >/dev/null || { echo "make lighthouse needs Node.js 18.16+ and npm" >&2; exit 1; }
+	cd $(LIGHTHOUSE) && npm ci --no-audit --no-fund
+	touch $@
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -75,4 +87,4 @@ editor: install
 	$(MANAGE) create_editor "$(NAME)" --email "$(EMAIL)"
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info $(LIGHTHOUSE)/node_modules
