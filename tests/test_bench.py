@@ -1,4 +1,5 @@
-"""The pure parts of bench/run.py (no gunicorn, no wrk here) and the count_queries command."""
+"""The pure parts of bench/run.py and bench/lighthouse.py (no gunicorn, wrk or Lighthouse here) and
+the count_queries command."""
 
 import datetime
 from io import StringIO
@@ -411,3 +412,64 @@ def test_both_template_engines_render_the_same_cards(db, urdu, female, london, c
     organisations = engines.page_of_cards()
     assert len(organisations) == 2
     assert engines.disagreements(organisations) == []
+
+
+# --- bench/lighthouse.py: reading Lighthouse's report -------------------------------------------
+
+
+def lighthouse_report(scores, kilobytes, failing_audit=None):
+    """The parts of a Lighthouse result (lhr) that bench/lighthouse.py reads."""
+    audits = {"total-byte-weight": {"numericValue": kilobytes * 1000, "score": 1}}
+    refs = []
+    if failing_audit:
+        audits["total-blocking-time"] = {
+            "title": "Total Blocking Time",
+            "score": 0.5,
+            "displayValue": "350 ms",
+            "scoreDisplayMode": "numeric",
+        }
+        audits["network-rtt"] = {"title": "Network round trips", "scoreDisplayMode": "informative"}
+        refs = [{"id": "network-rtt", "weight": 0}, {"id": "total-blocking-time", "weight": 30}]
+    return {
+        "categories": {
+            name: {"score": score / 100, "auditRefs": refs if name == failing_audit else []}
+            for name, score in scores.items()
+        },
+        "audits": audits,
+        "runWarnings": [
+            "The tested device appears to have a slower CPU than [Lighthouse](x) expects."
+        ],
+    }
+
+
+def test_lighthouse_pages_at_100_and_under_50_kb_pass():
+    from bench import lighthouse
+
+    page = lighthouse.PageResult("home", "/")
+    all_100 = dict.fromkeys(lighthouse.CATEGORIES, 100)
+    lighthouse.read_report(page, lighthouse_report(all_100, 7.6))
+    assert page.misses() == []
+    assert lighthouse.page_row(page)[1:] == ["100", "100", "100", "100", "7.6", "PASS"]
+    assert lighthouse.targets_line([page]) == "Targets: all PASS"
+    assert page.warnings == [
+        "The tested device appears to have a slower CPU than Lighthouse expects."
+    ]
+
+
+def test_lighthouse_misses_name_the_score_the_size_and_the_failing_audit():
+    from bench import lighthouse
+
+    page = lighthouse.PageResult("list", "/organisations/")
+    scores = {**dict.fromkeys(lighthouse.CATEGORIES, 100), "performance": 92}
+    lighthouse.read_report(page, lighthouse_report(scores, 51.2, failing_audit="performance"))
+    assert page.misses() == ["performance 92", "51.2 KB"]
+    assert lighthouse.targets_line([page]) == "Targets: FAIL (list: performance 92, 51.2 KB)"
+    # Informative audits are not failures; scored ones say what they measured.
+    assert page.failing["performance"] == ["Total Blocking Time: 350 ms (score 50)"]
+
+
+def test_a_page_lighthouse_could_not_measure_fails():
+    from bench import lighthouse
+
+    page = lighthouse.PageResult("sheet", "/signposting/", error="answered HTTP 404: not measured")
+    assert lighthouse.targets_line([page]).startswith("Targets: FAIL (sheet: not measured")
