@@ -150,7 +150,9 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# No Referer to other sites. Not "no-referrer": under it browsers send "Origin: null" with the
+# admin's own form posts, which CSRF protection then refuses, so editors could not sign in.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Where Django admin lives: a less guessable path can be set per deployment.
