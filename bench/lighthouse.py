@@ -39,7 +39,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -59,6 +58,7 @@ from bench.run import (  # noqa: E402  (after the path is set)
     HOST,
     Gunicorn,
     HarnessError,
+    base_environment,
     env_int,
     manage,
     markdown_table,
@@ -269,24 +269,6 @@ def check_tools(chrome: str) -> None:
         )
 
 
-def base_environment(database_url: str) -> dict[str, str]:
-    """As bench/run.py: production settings, none of the caller's DJANGO_ or DIRECTORY_ ones."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DIRECTORY_"))
-        and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DATABASE_URL=database_url,
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
 def django_value(code: str, env: dict[str, str]) -> str:
     """What a line of Python printed, run by `manage.py shell` against the throwaway database."""
     output = manage(["shell", "--no-imports", "--command", code], env, quiet=True).strip()
@@ -343,7 +325,9 @@ def stop_lighthouse(process: subprocess.Popen) -> None:
 
 
 def measure(page: PageResult, base_url: str, out_dir: Path, chrome: str) -> None:
-    """Run Lighthouse on one page. HarnessError when Lighthouse itself could not run."""
+    """Run Lighthouse on one page; once more if Lighthouse's own trace failed (it says "Please
+    run Lighthouse again": NO_NAVSTART, seen about once in 15 pages here). The retry is printed
+    with the warnings. HarnessError when Lighthouse itself could not run."""
     url = base_url + page.path
     page.status, _ = fetch(url)
     if page.status != 200:
@@ -351,6 +335,16 @@ def measure(page: PageResult, base_url: str, out_dir: Path, chrome: str) -> None
         say(f"{page.label}: {page.path} answered {page.error}: not measured")
         return
     say(f"{page.label}: {page.path}")
+    _run_once(page, url, out_dir, chrome)
+    if page.error.startswith("Lighthouse:"):
+        first_error = page.error
+        page.error, page.scores, page.failing = "", {}, {}
+        say("  running Lighthouse once more")
+        _run_once(page, url, out_dir, chrome)
+        page.warnings.insert(0, f"measured on a second run; the first failed: {first_error}")
+
+
+def _run_once(page: PageResult, url: str, out_dir: Path, chrome: str) -> None:
     started = time.monotonic()
     process = run_lighthouse(url, out_dir / page.label, chrome, out_dir)
     try:

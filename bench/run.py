@@ -896,7 +896,9 @@ class Settings:
         )
 
 
-def base_environment() -> dict[str, str]:
+def base_environment(database_url: str = DATABASE_URL) -> dict[str, str]:
+    """Production settings for what the benchmarks start: none of the caller's DJANGO_ or
+    DIRECTORY_ settings, DEBUG off, a fresh secret key, ``database_url``."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -907,7 +909,7 @@ def base_environment() -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
-        DATABASE_URL=DATABASE_URL,
+        DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
     )
     return env

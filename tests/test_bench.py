@@ -473,3 +473,25 @@ def test_a_page_lighthouse_could_not_measure_fails():
 
     page = lighthouse.PageResult("sheet", "/signposting/", error="answered HTTP 404: not measured")
     assert lighthouse.targets_line([page]).startswith("Targets: FAIL (sheet: not measured")
+
+
+def test_lighthouse_runs_again_once_when_its_own_trace_failed(monkeypatch, tmp_path):
+    from bench import lighthouse
+
+    runs = []
+
+    def run_once(page, url, out_dir, chrome):
+        runs.append(url)
+        if len(runs) == 1:
+            page.error = "Lighthouse: NO_NAVSTART: Please run Lighthouse again."
+        else:
+            page.scores = dict.fromkeys(lighthouse.CATEGORIES, 100)
+            page.transfer_bytes = 7500
+
+    monkeypatch.setattr(lighthouse, "fetch", lambda url: (200, ""))
+    monkeypatch.setattr(lighthouse, "_run_once", run_once)
+    page = lighthouse.PageResult("detail", "/organisations/x/")
+    lighthouse.measure(page, "http://127.0.0.1:8731", tmp_path, "/usr/bin/chromium")
+    assert len(runs) == 2
+    assert page.misses() == []
+    assert page.warnings[0].startswith("measured on a second run; the first failed: Lighthouse:")
