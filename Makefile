@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 LIGHTHOUSE := bench/lighthouse
 
 .PHONY: run test serve install install-test lint format migrate seed collectstatic editor clean \
-	bench bench-quick bench-engines lighthouse
+	bench bench-quick bench-engines lighthouse soak backup restore
 
 # Installs are redone only when pyproject.toml changes.
 $(BIN)/python:
@@ -41,6 +41,7 @@ serve: install
 	$(MANAGE) migrate --no-input
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+	DJANGO_SSL_REDIRECT="$${DJANGO_SSL_REDIRECT:-0}" \
 	$(BIN)/gunicorn directory.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 ## bench: load 10,000 then 100,000 synthetic organisations into PostgreSQL, drive gunicorn with
@@ -51,6 +52,20 @@ bench: install
 ## bench-quick: a smoke run of the benchmark: 1,000 organisations, 3 s per page.
 bench-quick: install
 	BENCH_SIZES=1000 BENCH_SECONDS=3 $(BIN)/python bench/run.py
+
+## soak: gunicorn and a throwaway PostgreSQL under wrk's load for 75 s while a worker is killed and
+## PostgreSQL restarts; prints errors per fault window, recovery time and PASS/FAIL (bench/soak.py).
+soak: install
+	$(BIN)/python bench/soak.py
+
+## backup: dump the database DATABASE_URL names (the SQLite file of `make run` by default) to backups/
+backup: install
+	$(MANAGE) backup_database
+
+## restore: load a dump into an empty database, then migrate: `make restore FILE=backups/...`
+## (FORCE=1 loads it over a database that already has tables)
+restore: install
+	$(MANAGE) restore_database "$(FILE)" $(if $(filter 1,$(FORCE)),--force)
 
 ## bench-engines: Django's templates against Jinja2 for the list's cards (after make bench)
 bench-engines: install-test
@@ -82,9 +97,10 @@ migrate: install
 seed: install
 	$(MANAGE) seed_directory
 
-## editor: make an editor account, e.g. `make editor NAME=amina EMAIL=amina@example.org`
+## editor: make an editor account and enrol their authenticator app, e.g. `make editor NAME=amina EMAIL=amina@example.org`
 editor: install
 	$(MANAGE) create_editor "$(NAME)" --email "$(EMAIL)"
+	$(MANAGE) enrol_totp "$(NAME)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info $(LIGHTHOUSE)/node_modules

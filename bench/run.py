@@ -898,7 +898,8 @@ class Settings:
 
 def base_environment(database_url: str = DATABASE_URL) -> dict[str, str]:
     """Production settings for what the benchmarks start: none of the caller's DJANGO_ or
-    DIRECTORY_ settings, DEBUG off, a fresh secret key, ``database_url``."""
+    DIRECTORY_ settings, DEBUG off, a fresh secret key, ``database_url``; plain HTTP on
+    127.0.0.1, so no redirect to HTTPS and plain cookies, as `make serve`."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -909,6 +910,8 @@ def base_environment(database_url: str = DATABASE_URL) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS=HOST,
+        DJANGO_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
     )

@@ -7,6 +7,7 @@ without ``DJANGO_SECRET_KEY``.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,14 +55,20 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with directory.admin_site.AdminSite as admin.site: two-factor sign-in.
+    "directory.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_filters",
+    "simple_history",
     "organisations",
 ]
 
@@ -71,13 +78,24 @@ MIDDLEWARE = [
     # whitenoise, so it leaves those alone.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After SecurityMiddleware, so that it runs first on the way out: Permissions-Policy, and
+    # "same-origin" instead of "no-referrer" for admin and pages with a form.
+    "directory.middleware.SecurityHeadersMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified when the session was signed in with a one-time code.
+    "django_otp.middleware.OTPMiddleware",
+    # Lets django-simple-history record who made each change, inline services included.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -128,6 +146,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Signing in: django-axes first, so that a locked-out username and address is refused before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed sign-ins for one username from one address lock that pair out for an hour (never
+# for good), answered with 429 and templates/locked_out.html. Attempts are kept in the database,
+# visible to superusers in admin; `manage.py axes_reset_username <name>` unlocks early.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+# Masked in the form data an attempt records (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# The client's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXIES reverse proxies the address
+# the outermost of them saw (directory/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "directory.client_address.client_address"
+DIRECTORY_TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+# Two-factor sign-in to admin (directory/admin_site.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Muslim Mental Health Directory"
+# Superusers see and can remove devices in admin (a lost phone), never an enrolled device's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Change history (django-simple-history): seeing an organisation's or a service's history needs
+# the view permission of its historical model, restoring a version the change permission; the
+# Editors group has both (migration 0009).
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -143,17 +191,51 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# The public site sets no cookies; admin sets its session and CSRF cookies only after login.
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = True
+# Security headers and cookies (README, "Security headers and production settings").
+# The public site sets no cookies; only admin's sign-in and the public forms set the CSRF cookie,
+# and signing in the session cookie. Secure (HTTPS-only) cookies carry the __Host- prefix: the
+# browser then takes them only from this host, over HTTPS, for the whole site. `make serve`,
+# `make bench`, `make soak` and `make lighthouse` serve plain HTTP on 127.0.0.1: they set
+# DJANGO_SECURE_COOKIES=0 and DJANGO_SSL_REDIRECT=0.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Behind a reverse proxy that terminates HTTPS and sets X-Forwarded-Proto (and strips any the
+# client sent): plain-HTTP requests are redirected to HTTPS, and HTTPS answers carry HSTS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# No Referer to other sites. Not "no-referrer": under it browsers send "Origin: null" with the
-# admin's own form posts, which CSRF protection then refuses, so editors could not sign in.
-SECURE_REFERRER_POLICY = "same-origin"
+# No Referer at all, not even to this site. Admin and pages with a form get "same-origin"
+# (directory/middleware.py): under "no-referrer" browsers send "Origin: null" with a form's POST,
+# which CSRF protection refuses.
+SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
+# django-csp: nothing but this site's own scripts, styles, images and forms; no inline script or
+# style anywhere, admin included (templates/admin/change_list.html, templates/simple_history/),
+# and no framing. Admin's autocomplete widgets fetch from this site (connect-src).
+_SELF = "'self'"
+_NONE = "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_NONE],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "connect-src": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        "base-uri": [_NONE],
+        "object-src": [_NONE],
+    }
+}
 
 # Where Django admin lives: a less guessable path can be set per deployment.
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
@@ -194,3 +276,8 @@ DIRECTORY_REVIEW_AFTER_DAYS = 183
 DIRECTORY_QUICK_EXIT_URL = os.environ.get(
     "DIRECTORY_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"
 )
+# Suggestions from the public (organisations/suggestions.py): how many form submissions one client
+# (its address as for django-axes: set DJANGO_TRUSTED_PROXIES behind a proxy) may make in an
+# hour, counted in the cache above; and after how many days purge_suggestions deletes them.
+DIRECTORY_SUGGESTIONS_PER_HOUR = int(os.environ.get("DIRECTORY_SUGGESTIONS_PER_HOUR", "5"))
+DIRECTORY_SUGGESTIONS_KEEP_DAYS = int(os.environ.get("DIRECTORY_SUGGESTIONS_KEEP_DAYS", "180"))

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
+from .history import record_bulk_change
+from .history_admin import HistoryAdmin
 from .models import (
     Area,
     Audience,
@@ -15,6 +17,7 @@ from .models import (
     PractitionerGender,
     Service,
     ServiceType,
+    Suggestion,
 )
 from .querysets import FACET_RELATIONS, review_cutoff
 from .versioning import directory_changed
@@ -71,13 +74,17 @@ class ServiceInline(admin.StackedInline):
 
 
 def log_changes(request, objects, *field_names):
-    """Record a bulk change in each object's history, in one query."""
+    """Record a bulk change in each object's history: admin's log in one query, and the change
+    history (history.py), which ``update()`` does not reach."""
     message = [{"changed": {"fields": list(field_names)}}]
     LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+    reason = f"Changed with an action on the list: {', '.join(field_names)}"
+    if objects:
+        record_bulk_change(type(objects[0]), objects, request.user, reason)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     inlines = [ServiceInline]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = [
@@ -169,7 +176,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(HistoryAdmin):
     list_display = ["name", "organisation", "is_active", "cost"]
     list_filter = ["is_active", "cost", "faith_approach", "service_types"]
     list_select_related = ["organisation"]
@@ -203,3 +210,74 @@ class LanguageAdmin(admin.ModelAdmin):
     list_display = ["name", "native_name", "code", "is_rtl", "position"]
     list_editable = ["position"]
     search_fields = ["name", "native_name", "code"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """Suggestions from the public: editors read them, change a listing themselves if it is
+    right, then accept or reject the suggestion. What the visitor sent cannot be edited."""
+
+    list_display = ["created_at", "status", "subject", "what", "handled_by"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "handled_by"]
+    search_fields = ["organisation__name", "organisation_name", "details"]
+    date_hierarchy = "created_at"
+    actions = ["accept", "reject"]
+    submitted = [
+        "organisation",
+        "what",
+        "details",
+        "organisation_name",
+        "organisation_website",
+        "contact_email",
+        "contact_consent",
+        "created_at",
+    ]
+    readonly_fields = [*submitted, "handled_by", "handled_at"]
+    fieldsets = [
+        ("What the visitor sent", {"fields": submitted}),
+        (
+            "Review",
+            {
+                "fields": ["status", "handled_by", "handled_at"],
+                "description": "Nothing here is published: change the listing yourself if the "
+                "suggestion is right, then accept it; otherwise reject it.",
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # suggestions come only from the public forms
+
+    @admin.display(description="About")
+    def subject(self, obj):
+        if obj.organisation_id:
+            return obj.organisation.name
+        return f"New organisation: {obj.organisation_name}"
+
+    @admin.display(description="What is wrong")
+    def what(self, obj):
+        return ", ".join(obj.problem_labels()) or "-"
+
+    def save_model(self, request, obj, form, change):
+        """Whoever changes the status is the one who handled it."""
+        if "status" in form.changed_data:
+            handled = obj.status != Suggestion.Status.NEW
+            obj.handled_by = request.user if handled else None
+            obj.handled_at = timezone.now() if handled else None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Accept the chosen suggestions", permissions=["change"])
+    def accept(self, request, queryset):
+        self._handle(request, queryset, Suggestion.Status.ACCEPTED, "Accepted")
+
+    @admin.action(description="Reject the chosen suggestions", permissions=["change"])
+    def reject(self, request, queryset):
+        self._handle(request, queryset, Suggestion.Status.REJECTED, "Rejected")
+
+    def _handle(self, request, queryset, status, verb):
+        objects = list(queryset)
+        count = queryset.update(status=status, handled_by=request.user, handled_at=timezone.now())
+        log_changes(request, objects, "Status", "Handled by", "Handled at")
+        noun = "suggestion" if count == 1 else "suggestions"
+        self.message_user(request, f"{verb} {count} {noun}.", messages.SUCCESS)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from . import factories
 
@@ -16,6 +17,22 @@ def collected_static(django_db_blocker):
 def page_cache_off(settings):
     """Tests look at what a page renders; tests/test_cache.py turns the page cache on."""
     settings.DIRECTORY_PAGE_CACHE = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """The test client and the live server speak plain HTTP, as `make serve` does: no redirect to
+    HTTPS, plain cookies. For the whole session, before the live server builds its middleware
+    (SecurityMiddleware reads SECURE_SSL_REDIRECT once). tests/test_headers.py checks the
+    production settings themselves."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        SESSION_COOKIE_NAME="sessionid",
+        CSRF_COOKIE_NAME="csrftoken",
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -16,13 +16,15 @@ from django.utils import timezone
 from organisations.models import Organisation
 
 from .factories import OrganisationFactory, ServiceFactory, UserFactory
+from .signin import current_code, sign_in_verified, totp_device
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:organisations_organisation_changelist"
 LOOKUPS = ["servicetype", "deliverymode", "practitionergender", "audience", "area", "language"]
-# Session, user, the user's and the group's permissions, the two counts, the page of results.
-CHANGELIST_QUERIES = 7
+# Session, user, the session's authenticator app (django-otp), the user's and the group's
+# permissions, the two counts, the page of results.
+CHANGELIST_QUERIES = 8
 
 
 def days_ago(days):
@@ -58,8 +60,7 @@ def editor(db):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    return sign_in_verified(client, editor)
 
 
 @pytest.fixture
@@ -277,13 +278,13 @@ def test_editor_is_not_offered_the_delete_action(editor_client, sakoon):
 
 
 def test_superuser_keeps_the_delete_action(client, sakoon):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in_verified(client, UserFactory(is_staff=True, is_superuser=True))
 
     assert "delete_selected" in action_names(changelist(client))
 
 
 def test_staff_outside_the_editors_group_cannot_open_the_list(client):
-    client.force_login(UserFactory(is_staff=True))
+    sign_in_verified(client, UserFactory(is_staff=True))
 
     assert changelist(client).status_code == 403
 
@@ -295,6 +296,14 @@ def test_editors_group_has_exactly_the_permissions_editors_need():
         for model in ["organisation", "service", *LOOKUPS]
         for action in ["view", "add", "change"]
     } | {"organisations.delete_service"}
+    # History: see it, and restore a version (migration 0009).
+    expected |= {
+        f"organisations.{action}_historical{model}"
+        for model in ["organisation", "service"]
+        for action in ["view", "change"]
+    }
+    # Suggestions from the public: read them, accept or reject them (migration 0008).
+    expected |= {"organisations.view_suggestion", "organisations.change_suggestion"}
 
     granted = {
         f"{p.content_type.app_label}.{p.codename}"
@@ -339,16 +348,28 @@ def test_organisation_list_queries_do_not_grow_with_organisations(editor_client)
 # --- The create_editor command ----------------------------------------------------------------
 
 
-def test_create_editor_makes_a_staff_user_who_can_log_in(client, monkeypatch):
+def test_create_editor_makes_a_staff_user_who_can_sign_in_once_enrolled(client, monkeypatch):
     monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a-long-editor-passphrase")
 
-    call_command("create_editor", "yusuf", "--email", "yusuf@example.org", stdout=StringIO())
+    output = StringIO()
+    call_command("create_editor", "yusuf", "--email", "yusuf@example.org", stdout=output)
+    call_command("enrol_totp", "yusuf", stdout=StringIO())
 
+    assert "manage.py enrol_totp yusuf" in output.getvalue()
     user = get_user_model().objects.get(username="yusuf")
     assert user.is_staff
     assert not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == ["Editors"]
-    assert client.login(username="yusuf", password="a-long-editor-passphrase")
+    response = client.post(
+        reverse("admin:login"),
+        {
+            "username": "yusuf",
+            "password": "a-long-editor-passphrase",
+            "otp_token": current_code(totp_device(user)),
+            "next": reverse(CHANGELIST),
+        },
+    )
+    assert response.status_code == 302
     assert changelist(client).status_code == 200
 
 

@@ -10,6 +10,7 @@ from organisations.models import DirectoryVersion, Service
 from organisations.versioning import current_state
 
 from .factories import OrganisationFactory, ServiceFactory, UserFactory
+from .signin import sign_in_verified
 
 LIST_URL = "/organisations/"
 
@@ -81,7 +82,7 @@ def test_unpublishing_removes_the_page_at_once(client, listing):
 def test_an_admin_action_shows_on_the_next_request(client, listing):
     user = UserFactory(is_staff=True, is_superuser=True)
     assert "Not yet verified" in client.get("/organisations/sabr/").content.decode()
-    client.force_login(user)
+    sign_in_verified(client, user)
     client.post(
         "/admin/organisations/organisation/",
         {"action": "mark_verified_today", "_selected_action": [listing.organisation.pk]},

@@ -1,8 +1,11 @@
 """axe-core finds no WCAG 2.2 AA failure, nor any breach of its best practices, on any public page
-type, on a desktop and on a 320 px phone (DESIGN.md §7), nor on the editors' sign-in page."""
+type, on a desktop and on a 320 px phone (DESIGN.md §7), nor on the editors' sign-in page and the
+page that says a sign-in is locked out."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from axes.models import AccessAttempt
+from playwright.sync_api import expect
 
 from .site import PAGE_NAMES, visit
 
@@ -54,4 +57,25 @@ def test_public_page_has_no_accessibility_violations(axe, new_context, site, nam
 def test_the_editors_sign_in_page_has_no_accessibility_violations(axe, page, site):
     page.goto("/admin/login/")
 
+    assert_no_violations(axe, page)
+
+
+def test_the_locked_out_page_has_no_accessibility_violations(axe, page, site):
+    # Five failed sign-ins for "amina" from this browser's address, as django-axes keeps them.
+    AccessAttempt.objects.create(
+        username="amina",
+        ip_address="127.0.0.1",
+        user_agent="",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/admin/login/",
+        failures_since_start=5,
+    )
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("amina")
+    page.get_by_label("Password").fill("any-password-at-all")
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts to sign in")
     assert_no_violations(axe, page)

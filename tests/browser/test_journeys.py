@@ -6,8 +6,10 @@ import re
 import pytest
 from django.core.management import call_command
 from django.utils import dateformat, timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from ..signin import current_code
 from .site import SEEDED_HELPLINES, YOUTH_HELPLINE_PHONE
 
 pytestmark = pytest.mark.browser
@@ -41,6 +43,8 @@ def test_an_editor_corrects_the_hours_and_marks_the_listing_verified(
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", EDITOR_PASSWORD)
     call_command("create_editor", "amina", email="amina@example.org", stdout=io.StringIO())
+    call_command("enrol_totp", "amina", stdout=io.StringIO())
+    authenticator_app = TOTPDevice.objects.get(user__username="amina")
     new_hours = "Monday to Saturday, 9am to 9pm"
     today = dateformat.format(timezone.localdate(), "j F Y")
 
@@ -48,6 +52,7 @@ def test_an_editor_corrects_the_hours_and_marks_the_listing_verified(
     expect(page).to_have_url(re.compile(r"/admin/login/"))
     page.get_by_label("Username").fill("amina")
     page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(current_code(authenticator_app))
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Keep the listings true")).to_be_visible()
 

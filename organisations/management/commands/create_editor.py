@@ -59,6 +59,10 @@ class Command(BaseCommand):
         user.save()
         user.groups.add(group)
         self.stdout.write(self.style.SUCCESS(f"Created the editor {username}."))
+        self.stdout.write(
+            "They sign in to admin with a code from an authenticator app: enrol one with "
+            f"`manage.py enrol_totp {username}`."
+        )
 
     def password_for(self, user):
         """The password from the environment, or asked for twice; checked by the validators."""

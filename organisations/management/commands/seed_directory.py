@@ -87,6 +87,9 @@ class Command(BaseCommand):
             stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
             if stamped and getattr(obj.object, field.attname) is None:
                 setattr(obj.object, field.attname, self.now)
+        # Seeding is not an editor's change: no history, facets included (a seeded row is
+        # recorded as it stands before its first change; organisations/history.py).
+        obj.object.skip_history_when_saving = True
         obj.save()
         if isinstance(obj.object, Organisation):
             self.new_organisation_ids.add(obj.object.pk)

@@ -1,0 +1,540 @@
+"""Fuzz tests (issue 5, "Proof"): random and hostile query strings, paths and form bodies thrown at
+every public URL and form with hypothesis.
+
+Whatever arrives, a page answers without a server error (no 5xx), never echoes markup it was sent
+(a ``<fz-...`` tag in the input is never in the page unescaped) and a form saves nothing it should
+not. Query strings and paths are built as raw percent-encoded bytes, so they also carry NUL,
+invalid UTF-8, UTF-8-encoded surrogates and strings of over 1,000 characters, which a browser
+would never send but an attacker's script might.
+"""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import quote, quote_from_bytes
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from organisations import models
+
+pytestmark = pytest.mark.django_db
+
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Markup a page must never echo as markup. Any reflection must be escaped ("&lt;fz-"), so the raw
+# "<fz-" never appears in a page, whichever of these (or what is left of it) was reflected.
+MARKERS = [
+    "<fz-tag>",
+    '"><fz-attr x=1>',
+    "'><fz-quote>",
+    "</textarea><fz-textarea>",
+    "<fz-script>alert(1)</fz-script>",
+    "javascript:<fz-js>",
+]
+RAW_MARKER = re.compile(r"<\s*/?\s*fz-", re.IGNORECASE)
+
+HOSTILE = [
+    "",
+    " ",
+    "'",
+    '"',
+    "&",
+    "|",
+    "!",
+    ":*",
+    "\\",
+    "\\\\'",
+    "\x00",
+    "a\x00b",
+    "%",
+    "%00",
+    "%%",
+    "' OR 1=1 --",
+    "anxiety & | ! :* \\ 'x'",
+    "!!!",
+    "(((",
+    "<->",
+    "a:*b",
+    "counsel* | therap*",
+    "-1",
+    "0",
+    "1e309",
+    "NaN",
+    "9" * 25,
+    "9" * 5000,
+    "1" * 4301,
+    "x" * 1500,
+    "anxiety " * 300,
+    "اردو",
+    "বাংলা",
+    "Zalgo z̷̢̛a̶̧l̴g̵o̶",
+    "\u202e\u2066right-to-left",
+    "\ufeff\u200b\u00a0",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🙂",
+    "ﷺ",
+    "\ud800",
+    "a\udfffb",
+    *MARKERS,
+]
+
+# Bytes that cannot be UTF-8 text: a lone surrogate (as UTF-8 would encode it), an invalid byte,
+# a truncated sequence, an overlong "/".
+BAD_BYTES = [b"\xed\xa0\x80", b"\xff", b"\xc3", b"\xc0\xaf", b"\xf4\x90\x80\x80", b"\x00"]
+
+LIST_PARAMS = [
+    "q",
+    "type",
+    "language",
+    "gender",
+    "mode",
+    "audience",
+    "area",
+    "cost",
+    "faith",
+    "sort",
+    "page",
+]
+KNOWN_VALUES = [
+    "counselling",
+    "helpline",
+    "ur",
+    "bn",
+    "en",
+    "female",
+    "male",
+    "phone",
+    "online",
+    "women",
+    "london",
+    "uk-wide",
+    "free",
+    "low-cost",
+    "paid",
+    "islamic",
+    "faith-sensitive",
+    "name",
+    "recently-verified",
+    "relevance",
+    "1",
+    "2",
+    "50",
+]
+
+text_values = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.sampled_from(KNOWN_VALUES),
+    st.text(max_size=60),
+    st.text(min_size=1000, max_size=1200, alphabet=st.characters(codec="utf-8")),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.builds(
+        lambda a, m, b: a + m + b,
+        st.text(max_size=10),
+        st.sampled_from(MARKERS),
+        st.text(max_size=10),
+    ),
+)
+
+
+def encode(value: str) -> bytes:
+    """UTF-8, keeping lone surrogates as the bytes a careless encoder would send."""
+    return value.encode("utf-8", "surrogatepass")
+
+
+byte_values = st.one_of(
+    text_values.map(encode),
+    st.lists(st.sampled_from(BAD_BYTES), min_size=1, max_size=3).map(b"".join),
+    st.binary(max_size=40),
+)
+
+
+def query_string(pairs) -> str:
+    """A raw query string from (name, value bytes) pairs, percent-encoded as a client would."""
+    return "&".join(
+        f"{quote(name, safe='')}={quote_from_bytes(value, safe='')}" for name, value in pairs
+    )
+
+
+def list_pairs(names):
+    return st.lists(st.tuples(names, byte_values), max_size=12)
+
+
+list_query = list_pairs(st.one_of(st.sampled_from(LIST_PARAMS), st.text(max_size=12)))
+
+
+class Tags(HTMLParser):
+    """Every start and end tag's name in a page, as a browser's parser would read them."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.names = set()
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.names.add(tag)
+
+    def handle_endtag(self, tag):
+        self.names.add(tag)
+
+
+def assert_safe(response, what):
+    assert response.status_code < 500, f"{response.status_code} for {what!r}"
+    if response.status_code in (301, 302, 303, 307, 308):
+        # Never a redirect to another site ("//evil.example" is one), never markup in it.
+        location = response["Location"]
+        assert location.startswith("/") and not location.startswith(("//", "/\\")), location
+        assert not RAW_MARKER.search(location), location
+        return
+    if response.status_code == 304:
+        return
+    body = response.content.decode("utf-8", "replace")
+    assert not RAW_MARKER.search(body), f"markup reflected unescaped for {what!r}"
+    assert not any(name.startswith("fz-") for name in Tags(body).names), what
+
+
+def fresh_request_state():
+    """Rate limits and caches live in Django's cache: each example starts as a new visitor."""
+    cache.clear()
+
+
+@pytest.fixture
+def directory(db):
+    """The seeded directory: real organisations, services and every lookup value."""
+    call_command("seed_directory", verbosity=0)
+    organisation = models.Organisation.objects.filter(status="published").order_by("name").first()
+    assert organisation is not None
+    return organisation
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/organisations/",
+    "/urgent-help/",
+    "/staying-safe-online/",
+    "/about/",
+    "/privacy/",
+    "/accessibility/",
+    "/signposting/",
+    "/healthz",
+]
+
+
+@FUZZ
+@given(query=list_query)
+def test_the_list_survives_any_query_string(client, directory, query):
+    qs = query_string(query)
+    response = client.get("/organisations/", QUERY_STRING=qs)
+    assert_safe(response, qs)
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(
+    query=st.lists(
+        st.tuples(st.sampled_from(LIST_PARAMS), st.sampled_from(HOSTILE).map(encode)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_list_survives_hostile_values_in_every_parameter(client, directory, query):
+    qs = query_string(query)
+    response = client.get("/organisations/", QUERY_STRING=qs)
+    assert_safe(response, qs)
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(
+    ids=st.lists(
+        st.one_of(
+            byte_values,
+            st.integers(min_value=-(10**25), max_value=10**25).map(lambda n: str(n).encode()),
+        ),
+        max_size=60,
+    ),
+    junk=list_pairs(st.text(max_size=8)),
+)
+def test_the_signposting_sheet_survives_any_service_values(client, directory, ids, junk):
+    qs = query_string([("service", value) for value in ids] + junk)
+    response = client.get("/signposting/", QUERY_STRING=qs)
+    assert_safe(response, qs)
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(slug=st.one_of(st.text(max_size=80), st.sampled_from(HOSTILE)), bad=byte_values)
+def test_organisation_pages_survive_any_slug(client, directory, slug, bad):
+    for raw in (encode(slug), bad, encode(directory.slug) + bad):
+        path = "/organisations/" + quote_from_bytes(raw, safe="") + "/"
+        response = client.get(path)
+        assert_safe(response, path)
+        assert response.status_code in (200, 301, 302, 404), path
+
+
+@FUZZ
+@given(
+    page=st.sampled_from(PUBLIC_PAGES),
+    query=list_pairs(st.one_of(st.sampled_from(LIST_PARAMS), st.text(max_size=12))),
+)
+def test_every_public_page_survives_any_query_string(client, directory, page, query):
+    qs = query_string(query)
+    response = client.get(page, QUERY_STRING=qs)
+    assert_safe(response, (page, qs))
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(
+    segments=st.lists(
+        st.one_of(
+            byte_values,
+            st.sampled_from(
+                [b"organisations", b"admin", b"static", b"..", b".", b"", b"evil.example"]
+            ),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    slash=st.booleans(),
+)
+def test_random_paths_are_never_a_server_error(client, directory, segments, slash):
+    path = "/" + "/".join(quote_from_bytes(segment, safe="") for segment in segments)
+    path += "/" if slash else ""
+    response = client.get(path)
+    assert_safe(response, path)
+
+
+@FUZZ
+@given(
+    method=st.sampled_from(["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE"]),
+    page=st.sampled_from(PUBLIC_PAGES),
+    body=byte_values,
+)
+def test_other_methods_on_public_pages_are_refused_politely(client, directory, method, page, body):
+    response = client.generic(
+        method, page, data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert_safe(response, (method, page))
+
+
+# --- The public forms: "Suggest a change" and "Suggest an organisation" -------------------------
+
+PROBLEMS = [name for name, _label in models.Suggestion.PROBLEMS]
+VALID_EMAILS = ["", "name@example.org", "amina.k+directory@example.co.uk"]
+INVALID_EMAILS = ["not-an-email", "a@", "@example.org", "<fz-tag>@example.org", "a b@example.org"]
+SUGGESTION_FIELDS = [
+    "problems",
+    "details",
+    "contact_email",
+    "contact_consent",
+    "homepage",
+    "organisation_name",
+    "organisation_website",
+    "organisation",
+    "status",
+    "handled_by",
+    "csrfmiddlewaretoken",
+]
+detail_text = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=80),
+    st.text(min_size=1990, max_size=2010, alphabet="ab <>&\"'\n"),
+    st.builds(lambda a, m: a + m, st.text(max_size=20), st.sampled_from(MARKERS)),
+)
+consents = st.sampled_from([None, "on", "1", "false"])
+emails = st.one_of(st.sampled_from(VALID_EMAILS), st.sampled_from(VALID_EMAILS + INVALID_EMAILS))
+
+
+def mostly_empty(values):
+    """A honeypot left empty three times in four: robots are the exception."""
+    return st.one_of(st.just(""), st.just(""), st.just(""), st.sampled_from(values))
+
+
+def saved_count():
+    return models.Suggestion.objects.count()
+
+
+def as_received(value):
+    """What the server reads: a lone surrogate arrives as bytes that are not UTF-8, replaced."""
+    return encode(value).decode("utf-8", "replace")
+
+
+def post_form(client, path, data):
+    """POST ``data`` as a browser would encode it (lone surrogates as raw bytes)."""
+    fresh_request_state()  # a new visitor: the hourly limit is tested in its own tests
+    before = saved_count()
+    pairs = [
+        (name, encode(value))
+        for name, values in data.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    body = query_string(pairs).encode()
+    response = client.post(path, body, content_type="application/x-www-form-urlencoded")
+    assert_safe(response, data)
+    return response, saved_count() - before
+
+
+def valid_text(value, limit):
+    return "\x00" not in value and len(value.strip()) <= limit
+
+
+def valid_contact(email, consent):
+    if email.strip() not in VALID_EMAILS:
+        return False
+    return not email.strip() or consent in ("on", "1")
+
+
+def sent_or_shown_again(response, saved, valid, robot):
+    """Valid: saved once and sent on to the thank-you page. Robot: thanked, nothing saved.
+    Invalid: the form again (200) with nothing saved."""
+    event("robot" if robot else "valid" if valid else "invalid")
+    if robot:
+        assert (response.status_code, saved) == (302, 0)
+    elif valid:
+        assert (response.status_code, saved) == (302, 1), response.content.decode()[:2000]
+        assert response["Location"].endswith("/suggestion-sent/")
+    else:
+        assert (response.status_code, saved) == (200, 0)
+
+
+@FUZZ
+@given(
+    problems=st.one_of(
+        st.lists(st.sampled_from(PROBLEMS), min_size=1, max_size=3),
+        st.lists(st.one_of(st.sampled_from(PROBLEMS), st.sampled_from(HOSTILE)), max_size=4),
+    ),
+    details=detail_text,
+    email=emails,
+    consent=consents,
+    honeypot=mostly_empty(["", " ", "http://spam.example", *MARKERS]),
+)
+def test_suggest_a_change_saves_only_a_valid_form(
+    client, directory, problems, details, email, consent, honeypot
+):
+    data = {"details": details, "contact_email": email, "homepage": honeypot}
+    if problems:
+        data["problems"] = problems
+    if consent is not None:
+        data["contact_consent"] = consent
+    path = f"/organisations/{directory.slug}/suggest-a-change/"
+    response, saved = post_form(client, path, data)
+    details = as_received(details)
+    valid = (
+        bool(problems)
+        and set(problems) <= set(PROBLEMS)
+        and valid_text(details, models.Suggestion.DETAILS_MAX_LENGTH)
+        and valid_contact(email, consent)
+        and not ("other_wrong" in problems and not details.strip())
+    )
+    sent_or_shown_again(response, saved, valid, robot=bool(honeypot.strip()))
+    if saved:
+        suggestion = models.Suggestion.objects.latest("pk")
+        assert suggestion.organisation == directory
+        assert suggestion.status == "new" and suggestion.handled_by is None
+        assert sorted(suggestion.problem_labels()) == sorted(
+            label for name, label in models.Suggestion.PROBLEMS if name in problems
+        )
+        assert suggestion.contact_consent == bool(email.strip())
+
+
+@FUZZ
+@given(
+    name=detail_text,
+    website=st.sampled_from(
+        ["", "https://www.example.org", "example.org", "javascript:alert(1)", "http://", *MARKERS]
+    ),
+    details=detail_text,
+    email=emails,
+    consent=consents,
+    honeypot=mostly_empty(["", "x", *MARKERS]),
+)
+def test_suggest_an_organisation_saves_only_a_valid_form(
+    client, directory, name, website, details, email, consent, honeypot
+):
+    data = {
+        "organisation_name": name,
+        "organisation_website": website,
+        "details": details,
+        "contact_email": email,
+        "homepage": honeypot,
+    }
+    if consent is not None:
+        data["contact_consent"] = consent
+    response, saved = post_form(client, "/suggest-an-organisation/", data)
+    name, details = as_received(name), as_received(details)
+    robot = bool(honeypot.strip())
+    if not robot and response.status_code == 302:
+        # Whether a web address is valid is Django's URLField's to say; these are the plain cases.
+        assert website in ("", "https://www.example.org", "example.org"), website
+    valid = (
+        bool(name.strip())
+        and valid_text(name, 200)
+        and valid_text(details, models.Suggestion.DETAILS_MAX_LENGTH)
+        and website in ("", "https://www.example.org", "example.org")
+        and valid_contact(email, consent)
+    )
+    sent_or_shown_again(response, saved, valid, robot)
+    if saved:
+        suggestion = models.Suggestion.objects.latest("pk")
+        assert suggestion.organisation is None
+        assert suggestion.organisation_name == name.strip()
+        assert suggestion.status == "new" and suggestion.handled_by is None
+
+
+@FUZZ
+@given(
+    target=st.sampled_from(["change", "organisation"]),
+    pairs=list_pairs(st.one_of(st.sampled_from(SUGGESTION_FIELDS), st.text(max_size=10))),
+    raw=st.booleans(),
+)
+def test_the_forms_survive_any_body(client, directory, target, pairs, raw):
+    """Any body at all, also raw bytes that are not UTF-8: never a server error, never markup
+    echoed, and anything saved is a suggestion an editor could act on, never a handled one."""
+    path = (
+        f"/organisations/{directory.slug}/suggest-a-change/"
+        if target == "change"
+        else "/suggest-an-organisation/"
+    )
+    fresh_request_state()
+    before = saved_count()
+    if raw:
+        body = query_string(pairs).encode()
+        response = client.post(path, body, content_type="application/x-www-form-urlencoded")
+    else:
+        data = {}
+        for name, value in pairs:
+            data.setdefault(name, []).append(value.decode("utf-8", "replace"))
+        response = client.post(path, data)
+    assert_safe(response, pairs)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert saved_count() == before
+    for suggestion in models.Suggestion.objects.all()[: saved_count() - before]:
+        assert suggestion.status == "new" and suggestion.handled_by is None
+        assert "\x00" not in suggestion.details + suggestion.organisation_name
+        assert not suggestion.contact_email or suggestion.contact_consent
+        if target == "change":
+            assert suggestion.organisation == directory and suggestion.problem_labels()
+        else:
+            assert suggestion.organisation is None and suggestion.organisation_name.strip()
+
+
+def test_the_forms_refuse_a_post_without_a_csrf_token(directory):
+    client = Client(enforce_csrf_checks=True)
+    data = {"problems": ["phone_wrong"], "details": "The number is 0800 000 0000."}
+    response = client.post(f"/organisations/{directory.slug}/suggest-a-change/", data)
+    assert response.status_code == 403
+    assert saved_count() == 0
