@@ -63,7 +63,7 @@ from bench.run import (  # noqa: E402  (after the path is set)
     manage,
     markdown_table,
     port_is_free,
-    stop_on_signal,
+    run_as_script,
 )
 
 LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
@@ -464,15 +464,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    # Ctrl+C, kill and a closed terminal stop gunicorn and Lighthouse on the way out.
-    signal.signal(signal.SIGINT, stop_on_signal)
-    signal.signal(signal.SIGTERM, stop_on_signal)
-    signal.signal(signal.SIGHUP, stop_on_signal)
-    try:
-        sys.exit(main())
-    except HarnessError as error:
-        print(f"\nlighthouse: {error}", file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print("\nlighthouse: interrupted; gunicorn stopped.", file=sys.stderr, flush=True)
-        sys.exit(130)
+    run_as_script(main, "lighthouse")

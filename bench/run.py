@@ -1052,17 +1052,21 @@ def stop_on_signal(signum, frame):
     raise KeyboardInterrupt  # unwinds through every `finally`, which stops gunicorn
 
 
-if __name__ == "__main__":
-    # Ctrl+C, kill and a closed terminal all stop gunicorn on the way out, even when this runs in
-    # the background of a shell that ignores SIGINT.
-    signal.signal(signal.SIGINT, stop_on_signal)
-    signal.signal(signal.SIGTERM, stop_on_signal)
-    signal.signal(signal.SIGHUP, stop_on_signal)
+def run_as_script(main, name, stopped="gunicorn stopped."):
+    """Run a benchmark's ``main()`` as a script: exit with its status, 1 when the harness could not
+    run, 130 when interrupted. Ctrl+C, kill and a closed terminal all stop what it started on the
+    way out (every ``finally`` runs), even in the background of a shell that ignores SIGINT."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop_on_signal)
     try:
         sys.exit(main())
     except HarnessError as error:
-        print(f"\nbench: {error}", file=sys.stderr)
+        print(f"\n{name}: {error}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
-        print("\nbench: interrupted; gunicorn stopped.", file=sys.stderr, flush=True)
+        print(f"\n{name}: interrupted; {stopped}", file=sys.stderr, flush=True)
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    run_as_script(main, "bench")

@@ -56,7 +56,7 @@ from bench.run import (  # noqa: E402
     env_int,
     manage,
     port_is_free,
-    stop_on_signal,
+    run_as_script,
 )
 
 DB_NAME = "directory_soak"
@@ -492,14 +492,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGINT, stop_on_signal)
-    signal.signal(signal.SIGTERM, stop_on_signal)
-    signal.signal(signal.SIGHUP, stop_on_signal)
-    try:
-        sys.exit(main())
-    except HarnessError as error:
-        print(f"\nsoak: {error}", file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print("\nsoak: interrupted; gunicorn and the cluster stopped.", file=sys.stderr, flush=True)
-        sys.exit(130)
+    run_as_script(main, "soak", "gunicorn and the cluster stopped.")
