@@ -21,9 +21,9 @@ PAGES_PER_ROUND = 50
 
 def page_of_cards():
     """The first 20 published organisations, each with its services as cards show them."""
+    from organisations.listing.fragments import SERVICES_PER_CARD
     from organisations.lookups import attach_facets, load_lookups
     from organisations.models import Organisation
-    from organisations.views import SERVICES_PER_CARD
 
     lookups = load_lookups()
     organisations = list(Organisation.objects.published().for_detail().order_by("name")[:20])
@@ -52,7 +52,7 @@ def renderers():
     import jinja2
     from django.template import loader
 
-    from organisations.views import CARD_TEMPLATE
+    from organisations.listing.fragments import CARD_TEMPLATE, compact
 
     django_template = loader.get_template(CARD_TEMPLATE)
     environment = jinja2.Environment(
@@ -61,10 +61,10 @@ def renderers():
     jinja_template = environment.get_template("card.html")
 
     def with_django(organisation):
-        return django_template.render({"organisation": organisation}).strip()
+        return compact(django_template.render({"organisation": organisation}))
 
     def with_jinja2(organisation):
-        return jinja_template.render(organisation=organisation).strip()
+        return compact(jinja_template.render(organisation=organisation))
 
     return with_django, with_jinja2
 

@@ -41,6 +41,3 @@ class SignInForm(OTPAdminAuthenticationForm):
 class AdminSite(OTPAdminSite):
     login_form = SignInForm
     login_template = "admin/login.html"
-
-    def __init__(self, name="admin"):
-        super().__init__(name)

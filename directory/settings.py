@@ -1,12 +1,12 @@
 """Settings for the Muslim Mental Health Directory.
 
-One settings file, read from the environment (see .env.example). ``DEBUG`` is off unless
-``DJANGO_DEBUG`` turns it on, and serving pages with it off (gunicorn, runserver) refuses to start
-without ``DJANGO_SECRET_KEY``.
+One settings file, read from the environment (see .env.example, which names every setting read
+here). ``DEBUG`` is off unless ``DJANGO_DEBUG`` turns it on. With it off, no server starts without
+``DJANGO_SECRET_KEY``: the WSGI application refuses to be made (directory/wsgi.py), whatever
+starts it; management commands and the tests, which serve no one, may run with a development key.
 """
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,18 +38,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-# Serving pages with DEBUG off needs a real secret key; management commands (migrate,
-# collectstatic, seed_directory) and the tests may run with a development key.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    _program = Path(sys.argv[0]).name if sys.argv else ""
-    _serving = "gunicorn" in _program or (len(sys.argv) > 1 and sys.argv[1] == "runserver")
-    if _serving and not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it (see .env.example), or set DJANGO_DEBUG=1 "
-            "for local development."
-        )
-    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+# Serving pages with DEBUG off needs a real secret key (directory/wsgi.py refuses to make the
+# application without one); management commands (migrate, collectstatic, seed_directory) and the
+# tests may run with this development key.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -69,7 +62,13 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "simple_history",
+    # The site's own pages, error pages and crisis lines (directory/views.py, crisis_lines.py).
+    "directory",
     "organisations",
+    "organisations.suggestions",
+    # Benchmark tools only: the generate_synthetic_data and count_queries commands, which
+    # benchmarks and operators run against production-like servers. The product never imports it.
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "organisations.context_processors.site",
+                "directory.context_processors.site",
             ],
         },
     },
@@ -262,13 +261,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The directory's own settings.
-# Whole public pages cached under the directory's version (organisations/pagecache.py).
+# Whole public pages cached under the directory's version (organisations/caching/pages.py).
 DIRECTORY_PAGE_CACHE = env_bool("DIRECTORY_PAGE_CACHE", True)
 DIRECTORY_PAGE_SIZE = 20
-# Rendered cards and filter forms each process keeps for the current version (fragments.py):
-# about 2.5 KB each, so the default is about 10 MB a process at most.
+# Rendered cards, services and filter forms each process keeps for the current version
+# (organisations/listing/fragments.py): about 2.5 KB each, so about 10 MB a process at most.
 DIRECTORY_FRAGMENTS = int(os.environ.get("DIRECTORY_FRAGMENTS", "4000"))
-# Whole pages each process keeps besides the shared cache (pagecache.py): about 60 KB each.
+# Whole pages each process keeps besides the shared cache (caching/pages.py): about 60 KB each.
 DIRECTORY_PAGES_KEPT = int(os.environ.get("DIRECTORY_PAGES_KEPT", "100"))
 # How old a "last checked" date may get before a listing needs review again (DESIGN.md §6).
 DIRECTORY_REVIEW_AFTER_DAYS = 183
@@ -276,7 +275,7 @@ DIRECTORY_REVIEW_AFTER_DAYS = 183
 DIRECTORY_QUICK_EXIT_URL = os.environ.get(
     "DIRECTORY_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"
 )
-# Suggestions from the public (organisations/suggestions.py): how many form submissions one client
+# Suggestions from the public (organisations/suggestions/): how many form submissions one client
 # (its address as for django-axes: set DJANGO_TRUSTED_PROXIES behind a proxy) may make in an
 # hour, counted in the cache above; and after how many days purge_suggestions deletes them.
 DIRECTORY_SUGGESTIONS_PER_HOUR = int(os.environ.get("DIRECTORY_SUGGESTIONS_PER_HOUR", "5"))

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from organisations.views import PageView, healthz
+from .views import PageView, healthz
 
 admin.site.site_header = "Muslim Mental Health Directory: editors"
 admin.site.site_title = "Directory editors"
@@ -16,6 +16,7 @@ def page(url, template, name):
 urlpatterns = [
     page("", "home", "home"),
     path("", include("organisations.urls")),
+    path("", include("organisations.suggestions.urls")),
     page("urgent-help/", "urgent_help", "urgent-help"),
     page("staying-safe-online/", "staying_safe_online", "staying-safe-online"),
     page("about/", "about", "about"),
@@ -25,5 +26,5 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-handler400 = "organisations.views.bad_request"
-handler500 = "organisations.views.server_error"
+handler400 = "directory.views.bad_request"
+handler500 = "directory.views.server_error"

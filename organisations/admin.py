@@ -1,26 +1,15 @@
 """Django admin for editors: keep the listings true, verify them, publish them (DESIGN.md §6)."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models
-from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
-from .history import record_bulk_change
+from . import services
+from .facets import LOOKUP_FACETS, RELATIONS
 from .history_admin import HistoryAdmin
-from .models import (
-    Area,
-    Audience,
-    DeliveryMode,
-    Language,
-    Organisation,
-    PractitionerGender,
-    Service,
-    ServiceType,
-    Suggestion,
-)
-from .querysets import FACET_RELATIONS, review_cutoff
-from .versioning import directory_changed
+from .models import Area, Language, Organisation, Service
+from .querysets import review_cutoff
 
 # A web address typed without a scheme ("sakoon.org.uk") is taken to be https.
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -50,10 +39,10 @@ class ServiceInline(admin.StackedInline):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     show_change_link = True
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = FACET_RELATIONS
+    autocomplete_fields = RELATIONS  # every facet of the registry
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "hours", "is_active"]}),
-        ("Who it is for and how it works", {"fields": [*FACET_RELATIONS]}),
+        ("Who it is for and how it works", {"fields": [*RELATIONS]}),
         (
             "Cost, faith and referral",
             {"fields": ["cost", "cost_note", "faith_approach", "referral"]},
@@ -70,17 +59,7 @@ class ServiceInline(admin.StackedInline):
     def get_queryset(self, request):
         """Each service's facets in one query per facet, not one per service."""
         queryset = super().get_queryset(request)
-        return queryset.select_related("organisation").prefetch_related(*FACET_RELATIONS)
-
-
-def log_changes(request, objects, *field_names):
-    """Record a bulk change in each object's history: admin's log in one query, and the change
-    history (history.py), which ``update()`` does not reach."""
-    message = [{"changed": {"fields": list(field_names)}}]
-    LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
-    reason = f"Changed with an action on the list: {', '.join(field_names)}"
-    if objects:
-        record_bulk_change(type(objects[0]), objects, request.user, reason)
+        return queryset.select_related("organisation").prefetch_related(*RELATIONS)
 
 
 @admin.register(Organisation)
@@ -145,34 +124,25 @@ class OrganisationAdmin(HistoryAdmin):
 
     @admin.action(description="Mark as verified today", permissions=["change"])
     def mark_verified_today(self, request, queryset):
-        objects = list(queryset)
-        count = queryset.update(
-            last_verified=timezone.localdate(), verified_by=request.user, updated=timezone.now()
-        )
-        log_changes(request, objects, "Details last checked", "Verified by")
-        directory_changed()  # update() sends no signals
-        self.message_user(
-            request, f"Marked {count} {self._noun(count)} as verified today.", messages.SUCCESS
-        )
+        count = services.mark_verified(queryset, request.user)
+        self.done(request, f"Marked {count} {self.noun(count)} as verified today.")
 
     @admin.action(description="Publish", permissions=["change"])
     def publish(self, request, queryset):
-        self._set_status(request, queryset, Organisation.Status.PUBLISHED, "Published")
+        count = services.publish(queryset, request.user)
+        self.done(request, f"Published {count} {self.noun(count)}.")
 
     @admin.action(description="Unpublish (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Organisation.Status.DRAFT, "Unpublished")
+        count = services.unpublish(queryset, request.user)
+        self.done(request, f"Unpublished {count} {self.noun(count)}.")
 
-    def _set_status(self, request, queryset, status, verb):
-        objects = list(queryset)
-        count = queryset.update(status=status, updated=timezone.now())
-        log_changes(request, objects, "Status")
-        directory_changed()  # update() sends no signals
-        self.message_user(request, f"{verb} {count} {self._noun(count)}.", messages.SUCCESS)
+    def done(self, request, message):
+        self.message_user(request, message, messages.SUCCESS)
 
     @staticmethod
-    def _noun(count):
-        return "organisation" if count == 1 else "organisations"
+    def noun(count):
+        return ngettext("organisation", "organisations", count)
 
 
 @admin.register(Service)
@@ -181,7 +151,7 @@ class ServiceAdmin(HistoryAdmin):
     list_filter = ["is_active", "cost", "faith_approach", "service_types"]
     list_select_related = ["organisation"]
     search_fields = ["name", "description", "organisation__name"]
-    autocomplete_fields = ["organisation", *FACET_RELATIONS]
+    autocomplete_fields = ["organisation", *RELATIONS]
     prepopulated_fields = {"slug": ("name",)}
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     fieldsets = [(None, {"fields": ["organisation"]}), *ServiceInline.fieldsets]
@@ -196,10 +166,6 @@ class LookupAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-for lookup in (ServiceType, DeliveryMode, PractitionerGender, Audience):
-    admin.site.register(lookup, LookupAdmin)
-
-
 @admin.register(Area)
 class AreaAdmin(LookupAdmin):
     list_display = ["name", "slug", "is_national", "position"]
@@ -212,72 +178,7 @@ class LanguageAdmin(admin.ModelAdmin):
     search_fields = ["name", "native_name", "code"]
 
 
-@admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
-    """Suggestions from the public: editors read them, change a listing themselves if it is
-    right, then accept or reject the suggestion. What the visitor sent cannot be edited."""
-
-    list_display = ["created_at", "status", "subject", "what", "handled_by"]
-    list_filter = ["status"]
-    list_select_related = ["organisation", "handled_by"]
-    search_fields = ["organisation__name", "organisation_name", "details"]
-    date_hierarchy = "created_at"
-    actions = ["accept", "reject"]
-    submitted = [
-        "organisation",
-        "what",
-        "details",
-        "organisation_name",
-        "organisation_website",
-        "contact_email",
-        "contact_consent",
-        "created_at",
-    ]
-    readonly_fields = [*submitted, "handled_by", "handled_at"]
-    fieldsets = [
-        ("What the visitor sent", {"fields": submitted}),
-        (
-            "Review",
-            {
-                "fields": ["status", "handled_by", "handled_at"],
-                "description": "Nothing here is published: change the listing yourself if the "
-                "suggestion is right, then accept it; otherwise reject it.",
-            },
-        ),
-    ]
-
-    def has_add_permission(self, request):
-        return False  # suggestions come only from the public forms
-
-    @admin.display(description="About")
-    def subject(self, obj):
-        if obj.organisation_id:
-            return obj.organisation.name
-        return f"New organisation: {obj.organisation_name}"
-
-    @admin.display(description="What is wrong")
-    def what(self, obj):
-        return ", ".join(obj.problem_labels()) or "-"
-
-    def save_model(self, request, obj, form, change):
-        """Whoever changes the status is the one who handled it."""
-        if "status" in form.changed_data:
-            handled = obj.status != Suggestion.Status.NEW
-            obj.handled_by = request.user if handled else None
-            obj.handled_at = timezone.now() if handled else None
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description="Accept the chosen suggestions", permissions=["change"])
-    def accept(self, request, queryset):
-        self._handle(request, queryset, Suggestion.Status.ACCEPTED, "Accepted")
-
-    @admin.action(description="Reject the chosen suggestions", permissions=["change"])
-    def reject(self, request, queryset):
-        self._handle(request, queryset, Suggestion.Status.REJECTED, "Rejected")
-
-    def _handle(self, request, queryset, status, verb):
-        objects = list(queryset)
-        count = queryset.update(status=status, handled_by=request.user, handled_at=timezone.now())
-        log_changes(request, objects, "Status", "Handled by", "Handled at")
-        noun = "suggestion" if count == 1 else "suggestions"
-        self.message_user(request, f"{verb} {count} {noun}.", messages.SUCCESS)
+# Every other facet's lookup table (facets.py), so that a service's autocomplete boxes work.
+for facet in LOOKUP_FACETS:
+    if not admin.site.is_registered(facet.model):
+        admin.site.register(facet.model, LookupAdmin)

@@ -7,6 +7,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Directory"
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 (checks registers itself)
 
         signals.connect()

@@ -1,7 +1,9 @@
-"""The directory's data: lookup tables, organisations and the services they offer (DESIGN.md §3)."""
+"""The directory's data: lookup tables, organisations and the services they offer (DESIGN.md §3).
 
-import operator
-from functools import reduce
+The facets a service is described by are declared in facets.py; the many-to-many fields that keep
+them are here, and checks.py proves that the two agree. Suggestions from the public are their own
+app (organisations/suggestions/); the list's read model on PostgreSQL is in listing/models.py.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -10,8 +12,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .choices import Cost, FaithApproach, Referral, Status
+from .facets import FACETS, RELATIONS
 from .history import DirectoryHistory
-from .querysets import FACET_RELATIONS, OrganisationQuerySet, ServiceQuerySet
+from .listing.models import ListingRow, ListingWord, SearchWord  # noqa: F401 (the app's models)
+from .querysets import OrganisationQuerySet, ServiceQuerySet
 
 # --- Lookup tables -----------------------------------------------------------------------------
 
@@ -19,18 +24,15 @@ from .querysets import FACET_RELATIONS, OrganisationQuerySet, ServiceQuerySet
 class LookupManager(models.Manager):
     """Lookups are found by their slug (or code) in fixtures and URLs."""
 
-    key_field = "slug"
-
     def get_by_natural_key(self, key):
-        return self.get(**{self.key_field: key})
-
-
-class LanguageManager(LookupManager):
-    key_field = "code"
+        return self.get(**{self.model.KEY_FIELD: key})
 
 
 class Lookup(models.Model):
     """A value of one facet: a name in plain words, a slug for URLs, an explicit position."""
+
+    KEY_FIELD = "slug"  # the field a URL parameter and a fixture name it by
+    endonym = ""  # only a language has a name of its own to show beside its English one
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
@@ -90,6 +92,8 @@ class Area(Lookup):
 
 
 class Language(models.Model):
+    KEY_FIELD = "code"
+
     code = models.SlugField(
         max_length=12,
         unique=True,
@@ -105,7 +109,7 @@ class Language(models.Model):
         default=100, help_text="Lower numbers come first in filters and on cards."
     )
 
-    objects = LanguageManager()
+    objects = LookupManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -121,6 +125,11 @@ class Language(models.Model):
         return self.code
 
     @property
+    def endonym(self):
+        """The language's own name when it differs from the English one (shown beside it)."""
+        return self.native_name if self.native_name != self.name else ""
+
+    @property
     def direction(self):
         return "rtl" if self.is_rtl else "ltr"
 
@@ -131,12 +140,6 @@ class Language(models.Model):
 class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
 
 
 class Organisation(models.Model):
@@ -195,7 +198,7 @@ class Organisation(models.Model):
                 Lower("name"),
                 "id",
                 name="organisation_published_by_name",
-                condition=Q(status="published"),
+                condition=Q(status=Status.PUBLISHED),
             ),
         ]
 
@@ -216,42 +219,6 @@ class Organisation(models.Model):
 class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
     def get_by_natural_key(self, organisation_slug, slug):
         return self.get(organisation__slug=organisation_slug, slug=slug)
-
-
-class Cost(models.TextChoices):
-    FREE = "free", "Free"
-    LOW_COST = "low-cost", "Low cost"
-    PAID = "paid", "Paid"
-    NOT_STATED = "not-stated", "Cost not stated"
-
-
-class FaithApproach(models.TextChoices):
-    ISLAMIC = "islamic", "Integrates Islamic faith and practice"
-    FAITH_SENSITIVE = "faith-sensitive", "Faith-sensitive, without religious guidance"
-    NOT_STATED = "not-stated", "Approach to faith not stated"
-
-
-class Referral(models.TextChoices):
-    SELF = "self", "Contact them yourself"
-    PROFESSIONAL = "professional", "Referral by a professional"
-    EITHER = "either", "Yourself or through a professional"
-    NOT_STATED = "not-stated", "How to be referred not stated"
-
-
-# The words a card uses for what a service has not told us.
-UNSTATED_FACETS = [
-    ("type", "kind of support"),
-    ("mode", "how to get in touch"),
-    ("language", "languages"),
-    ("gender", "practitioners"),
-    ("audience", "who it is for"),
-    ("area", "area"),
-]
-UNSTATED_CHOICES = [
-    ("cost", "cost"),
-    ("faith_approach", "approach to faith"),
-    ("referral", "how to get referred"),
-]
 
 
 class Service(models.Model):
@@ -305,7 +272,7 @@ class Service(models.Model):
 
     objects = ServiceManager()
     # Every change to the service and to its facets (history.py).
-    history = DirectoryHistory(m2m_fields=FACET_RELATIONS)
+    history = DirectoryHistory(m2m_fields=RELATIONS)
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -338,12 +305,22 @@ class Service(models.Model):
 
     natural_key.dependencies = ["organisations.organisation"]
 
+    # What a card, an organisation's page and the signposting sheet say of the service: each needs
+    # ``facets`` attached (lookups.attach_facets), so none makes a query.
+
+    def described(self):
+        """(facet, values) for every facet, in the registry's order; values [] when not stated."""
+        return [(facet, facet.values_of(self)) for facet in FACETS]
+
+    @property
+    def stated_referral(self):
+        return self.referral != Referral.NOT_STATED
+
     def unstated(self):
-        """What this service has not told us, for "Not stated: …" (needs ``facets`` attached)."""
-        missing = [label for param, label in UNSTATED_FACETS if not self.facets[param]]
-        for field, label in UNSTATED_CHOICES:
-            if getattr(self, field) == "not-stated":
-                missing.append(label)
+        """What this service has not told us, for "Not stated: …"."""
+        missing = [facet.unstated for facet, values in self.described() if not values]
+        if not self.stated_referral:
+            missing.append("how to get referred")
         return missing
 
     # What to show: a service's own contact details win over its organisation's.
@@ -361,7 +338,7 @@ class Service(models.Model):
 
 
 class DirectoryVersion(models.Model):
-    """One row that says when anything public last changed (see organisations/versioning.py).
+    """One row that says when anything public last changed (organisations/caching/versioning.py).
 
     Kept in the database so that every gunicorn worker and every server sees the same value:
     cached pages are keyed by ``version`` and are therefore stale the moment it moves.
@@ -377,106 +354,3 @@ class DirectoryVersion(models.Model):
 
     def __str__(self):
         return f"Directory version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"
-
-
-# --- Suggestions from the public -----------------------------------------------------------------
-
-
-class SuggestionStatus(models.TextChoices):
-    NEW = "new", "New"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
-
-
-# What a visitor can say is wrong with a listing: (field name, label). One boolean field each, so
-# that only these values can ever be stored and editors can filter by any of them.
-SUGGESTION_PROBLEMS = [
-    ("phone_wrong", "Phone number"),
-    ("website_wrong", "Website"),
-    ("email_wrong", "Email address"),
-    ("hours_wrong", "Opening hours"),
-    ("services_wrong", "Services"),
-    ("closed", "It has closed"),
-    ("other_wrong", "Something else"),
-]
-ANY_PROBLEM = reduce(operator.or_, (Q(**{name: True}) for name, _label in SUGGESTION_PROBLEMS))
-
-
-class Suggestion(models.Model):
-    """A visitor's correction to a listing, or a new organisation to list; never published as is.
-
-    Editors read it in admin and make any change themselves; ``purge_suggestions`` deletes it
-    after ``DIRECTORY_SUGGESTIONS_KEEP_DAYS``.
-    """
-
-    Status = SuggestionStatus
-    PROBLEMS = SUGGESTION_PROBLEMS
-    DETAILS_MAX_LENGTH = 2000
-
-    organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="suggestions",
-        help_text="Empty when the visitor suggests an organisation to add.",
-    )
-    phone_wrong = models.BooleanField("phone number", default=False)
-    website_wrong = models.BooleanField("website", default=False)
-    email_wrong = models.BooleanField("email address", default=False)
-    hours_wrong = models.BooleanField("opening hours", default=False)
-    services_wrong = models.BooleanField("services", default=False)
-    closed = models.BooleanField("has closed", default=False)
-    other_wrong = models.BooleanField("something else", default=False)
-    details = models.CharField(max_length=DETAILS_MAX_LENGTH, blank=True)
-    organisation_name = models.CharField(
-        "name of the organisation to add", max_length=200, blank=True
-    )
-    organisation_website = models.URLField(
-        "website of the organisation to add", max_length=300, blank=True
-    )
-    contact_email = models.EmailField(blank=True)
-    contact_consent = models.BooleanField(
-        "agreed to be contacted",
-        default=False,
-        help_text="An email address is only kept when the visitor ticked this.",
-    )
-    status = models.CharField(
-        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.NEW
-    )
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    handled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=SuggestionStatus.values),
-                name="suggestion_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(contact_email="") | Q(contact_consent=True),
-                name="suggestion_email_needs_consent",
-            ),
-            # A correction says what is wrong; a new organisation has a name.
-            models.CheckConstraint(
-                condition=(Q(organisation__isnull=False) & ANY_PROBLEM)
-                | (Q(organisation__isnull=True) & ~Q(organisation_name="")),
-                name="suggestion_says_what",
-            ),
-        ]
-
-    def __str__(self):
-        subject = self.organisation.name if self.organisation_id else self.organisation_name
-        kind = "Change to" if self.organisation_id else "New organisation:"
-        return f"{kind} {subject} ({self.created_at:%Y-%m-%d})"
-
-    def problem_labels(self):
-        return [label for name, label in self.PROBLEMS if getattr(self, name)]

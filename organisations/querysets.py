@@ -1,32 +1,56 @@
-"""What the public may see, and what each page prefetches: decided here, in one place."""
+"""What the public may see, how the models find the list, and what each page prefetches: reads
+(selectors), decided here, in one place. Writes are in services.py."""
 
 from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-FACET_RELATIONS = (
-    "service_types",
-    "delivery_modes",
-    "languages",
-    "practitioner_genders",
-    "audiences",
-    "areas",
-)
+from .choices import Sort, Status
+from .listing import search
 
 
 class ServiceQuerySet(models.QuerySet):
     def public(self):
         """Active services of published organisations: the only services ever shown publicly."""
-        return self.filter(is_active=True, organisation__status="published")
+        return self.filter(is_active=True, organisation__status=Status.PUBLISHED)
 
-    def with_facets(self):
-        """Prefetch every facet a card shows: a query per facet, however many services."""
-        return self.prefetch_related(*FACET_RELATIONS)
+    def matching(self, condition):
+        """Services that have any of the values of one facet (a listing.request.Condition)."""
+        return self.filter(condition.as_q())
+
+    def search(self, text):
+        """Services that match every word of ``text``: full-text on PostgreSQL (search.py), and
+        elsewhere every word, in any case, in a name, summary, description or type."""
+        if connections[self.db].vendor == "postgresql":
+            query = search.tsquery(text)
+            if not query:
+                return self.none()
+            return self.filter(
+                pk__in=RawSQL(
+                    "SELECT id FROM organisations_service "
+                    "WHERE search_vector @@ to_tsquery('english', %s)",
+                    [query],
+                )
+            )
+        queryset = self
+        for word in search.words(text):
+            queryset = queryset.filter(
+                pk__in=self.model.objects.filter(
+                    Q(name__icontains=word)
+                    | Q(description__icontains=word)
+                    | Q(service_types__name__icontains=word)
+                    | Q(organisation__name__icontains=word)
+                    | Q(organisation__summary__icontains=word)
+                    | Q(organisation__description__icontains=word)
+                ).values("pk")
+            )
+        return queryset
 
 
 def review_cutoff():
@@ -36,7 +60,7 @@ def review_cutoff():
 
 class OrganisationQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        return self.filter(status=Status.PUBLISHED)
 
     def needs_review(self):
         """Never verified, or last checked longer ago than the review period."""
@@ -45,17 +69,16 @@ class OrganisationQuerySet(models.QuerySet):
     def reviewed(self):
         return self.filter(last_verified__gte=review_cutoff())
 
-    def matching(self, services):
-        """Organisations that have at least one of ``services`` (a Service queryset)."""
-        return self.filter(pk__in=services.values("organisation_id"))
-
-    def sorted_by(self, sort):
-        """Order by ``sort``. Relevance is ranked only on PostgreSQL (listing.py): here, by name."""
-        if sort == "recently-verified":
-            return self.order_by(
+    def listed(self, services, ordering):
+        """The list through the models: published organisations with at least one of
+        ``services`` (a Service queryset), in the list's ``ordering``. Relevance is ranked only
+        by the listing table on PostgreSQL (listing/finders.py): here it is by name."""
+        matching = self.published().filter(pk__in=services.values("organisation_id"))
+        if ordering == Sort.RECENTLY_VERIFIED:
+            return matching.order_by(
                 models.F("last_verified").desc(nulls_last=True), Lower("name"), "pk"
             )
-        return self.order_by(Lower("name"), "pk")
+        return matching.order_by(Lower("name"), "pk")
 
     def for_detail(self):
         Service = apps.get_model("organisations", "Service")

@@ -1,23 +1,21 @@
-"""Any change to what the public may see moves the directory's version (see versioning.py)."""
+"""Any change to what the public may see moves the directory's version (caching/versioning.py).
+
+What the public sees is organisations, their services, the lookup tables of every facet and the
+links between services and lookups, all named by the facet registry (facets.py). Saves, deletes
+and facet changes send signals; bulk changes, which do not, go through services.py.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-from . import models
-from .querysets import FACET_RELATIONS
-from .versioning import directory_changed
+from .caching.versioning import directory_changed
+from .facets import LOOKUP_FACETS, lookup_models
 
-WATCHED = (
-    models.Organisation,
-    models.Service,
-    models.ServiceType,
-    models.DeliveryMode,
-    models.Language,
-    models.PractitionerGender,
-    models.Audience,
-    models.Area,
-)
-FACET_THROUGH = tuple(getattr(models.Service, relation).through for relation in FACET_RELATIONS)
+
+def public_models():
+    from .models import Organisation, Service
+
+    return (Organisation, Service, *lookup_models())
 
 
 def _changed(sender, using="default", raw=False, **kwargs):
@@ -30,13 +28,15 @@ def _m2m_changed(sender, action, using="default", **kwargs):
 
 
 def connect():
-    for model in WATCHED:
+    for model in public_models():
         post_save.connect(_changed, sender=model, dispatch_uid=f"directory-save-{model.__name__}")
         post_delete.connect(
             _changed, sender=model, dispatch_uid=f"directory-delete-{model.__name__}"
         )
-    for through in FACET_THROUGH:
-        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"directory-m2m-{through}")
+    for facet in LOOKUP_FACETS:
+        m2m_changed.connect(
+            _m2m_changed, sender=facet.through, dispatch_uid=f"directory-m2m-{facet.param}"
+        )
 
 
 @receiver(post_migrate, dispatch_uid="directory-migrated")

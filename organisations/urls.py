@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import suggestion_views, views
+from . import views
 
 app_name = "organisations"
 
@@ -12,19 +12,4 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("signposting/", views.SignpostingSheetView.as_view(), name="signposting-sheet"),
-    path(
-        "organisations/<slug:slug>/suggest-a-change/",
-        suggestion_views.SuggestChangeView.as_view(),
-        name="suggest-change",
-    ),
-    path(
-        "suggest-an-organisation/",
-        suggestion_views.SuggestOrganisationView.as_view(),
-        name="suggest-organisation",
-    ),
-    path(
-        "suggestion-sent/",
-        suggestion_views.SuggestionSentView.as_view(),
-        name="suggestion-sent",
-    ),
 ]

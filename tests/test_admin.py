@@ -303,7 +303,7 @@ def test_editors_group_has_exactly_the_permissions_editors_need():
         for action in ["view", "change"]
     }
     # Suggestions from the public: read them, accept or reject them (migration 0008).
-    expected |= {"organisations.view_suggestion", "organisations.change_suggestion"}
+    expected |= {"suggestions.view_suggestion", "suggestions.change_suggestion"}
 
     granted = {
         f"{p.content_type.app_label}.{p.codename}"

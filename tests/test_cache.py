@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from organisations.caching.versioning import current_state
 from organisations.models import DirectoryVersion, Service
-from organisations.versioning import current_state
 
 from .factories import OrganisationFactory, ServiceFactory, UserFactory
 from .signin import sign_in_verified

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from organisations import models
+from organisations.suggestions.models import Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -332,7 +333,7 @@ def test_other_methods_on_public_pages_are_refused_politely(client, directory, m
 
 # --- The public forms: "Suggest a change" and "Suggest an organisation" -------------------------
 
-PROBLEMS = [name for name, _label in models.Suggestion.PROBLEMS]
+PROBLEMS = [name for name, _label in Suggestion.PROBLEMS]
 VALID_EMAILS = ["", "name@example.org", "amina.k+directory@example.co.uk"]
 INVALID_EMAILS = ["not-an-email", "a@", "@example.org", "<fz-tag>@example.org", "a b@example.org"]
 SUGGESTION_FIELDS = [
@@ -364,7 +365,7 @@ def mostly_empty(values):
 
 
 def saved_count():
-    return models.Suggestion.objects.count()
+    return Suggestion.objects.count()
 
 
 def as_received(value):
@@ -435,17 +436,17 @@ def test_suggest_a_change_saves_only_a_valid_form(
     valid = (
         bool(problems)
         and set(problems) <= set(PROBLEMS)
-        and valid_text(details, models.Suggestion.DETAILS_MAX_LENGTH)
+        and valid_text(details, Suggestion.DETAILS_MAX_LENGTH)
         and valid_contact(email, consent)
         and not ("other_wrong" in problems and not details.strip())
     )
     sent_or_shown_again(response, saved, valid, robot=bool(honeypot.strip()))
     if saved:
-        suggestion = models.Suggestion.objects.latest("pk")
+        suggestion = Suggestion.objects.latest("pk")
         assert suggestion.organisation == directory
         assert suggestion.status == "new" and suggestion.handled_by is None
         assert sorted(suggestion.problem_labels()) == sorted(
-            label for name, label in models.Suggestion.PROBLEMS if name in problems
+            label for name, label in Suggestion.PROBLEMS if name in problems
         )
         assert suggestion.contact_consent == bool(email.strip())
 
@@ -482,13 +483,13 @@ def test_suggest_an_organisation_saves_only_a_valid_form(
     valid = (
         bool(name.strip())
         and valid_text(name, 200)
-        and valid_text(details, models.Suggestion.DETAILS_MAX_LENGTH)
+        and valid_text(details, Suggestion.DETAILS_MAX_LENGTH)
         and website in ("", "https://www.example.org", "example.org")
         and valid_contact(email, consent)
     )
     sent_or_shown_again(response, saved, valid, robot)
     if saved:
-        suggestion = models.Suggestion.objects.latest("pk")
+        suggestion = Suggestion.objects.latest("pk")
         assert suggestion.organisation is None
         assert suggestion.organisation_name == name.strip()
         assert suggestion.status == "new" and suggestion.handled_by is None
@@ -522,7 +523,7 @@ def test_the_forms_survive_any_body(client, directory, target, pairs, raw):
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert saved_count() == before
-    for suggestion in models.Suggestion.objects.all()[: saved_count() - before]:
+    for suggestion in Suggestion.objects.all()[: saved_count() - before]:
         assert suggestion.status == "new" and suggestion.handled_by is None
         assert "\x00" not in suggestion.details + suggestion.organisation_name
         assert not suggestion.contact_email or suggestion.contact_consent

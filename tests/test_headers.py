@@ -254,7 +254,7 @@ def test_admin_sign_in_page_sets_only_the_csrf_cookie_with_same_origin(client, s
 
 @pytest.mark.django_db
 def test_the_public_suggestion_form_sends_same_origin(client):
-    response = client.get(reverse("organisations:suggest-organisation"))
+    response = client.get(reverse("suggestions:suggest-organisation"))
     assert response.status_code == 200
     assert b"csrfmiddlewaretoken" in response.content
     assert response.headers["Referrer-Policy"] == "same-origin"

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from organisations import views
+from directory import views
 
 from .factories import LanguageFactory, OrganisationFactory, ServiceFactory
 
@@ -346,7 +346,9 @@ def test_the_empty_list_suggests_what_to_do(client, urdu, female):
 
 @pytest.mark.django_db
 def test_pagination_is_windowed_and_keeps_only_understood_filters(client, urdu, monkeypatch):
-    monkeypatch.setattr("organisations.views.COUNT_AT_LEAST", 1000)  # count all ten pages
+    monkeypatch.setattr(
+        "organisations.listing.pagination.COUNT_AT_LEAST", 1000
+    )  # count all ten pages
     for n in range(200):  # ten pages
         ServiceFactory(
             organisation=OrganisationFactory(name=f"Org {n:03d}", slug=f"org-{n:03d}"),

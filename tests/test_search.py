@@ -5,7 +5,7 @@ Tests marked ``postgres`` run in CI's PostgreSQL pass; the rest run on both data
 
 import pytest
 
-from organisations import search
+from organisations.listing import search
 
 from .factories import OrganisationFactory, ServiceFactory, ServiceTypeFactory
 from .html import card_titles
@@ -179,15 +179,11 @@ def test_relevance_groups_with_facets_and_words_for_people(client, db, urdu, ben
 @postgres
 def test_the_groups_are_read_only_as_far_as_the_page_needs(db, directory):
     """ordered_ids(limit) takes the first organisations of the first groups, in order."""
-    from django.http import QueryDict
-
-    from organisations import listing
-    from organisations.filters import clean_query
+    from organisations.listing.finders import ListingTableFinder
+    from organisations.listing.request import parse
     from organisations.lookups import load_lookups
 
-    lookups = load_lookups(1)
-    understood = clean_query(QueryDict("q=anxiety"), lookups)
-    finder = listing.for_request(understood, lookups, "relevance", None, version=1)
+    finder = ListingTableFinder(parse("q=anxiety", load_lookups(1), version=1))
     everything = finder.ordered_ids(10)
     assert len(everything) == 2
     assert finder.ordered_ids(1) == everything[:1]

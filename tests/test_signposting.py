@@ -22,7 +22,8 @@ SHEET_QUERIES = 3
 
 
 def text_of(response):
-    return html.unescape(response.content.decode())
+    """The page, with the line breaks between tags that the template is written with left out."""
+    return re.sub(r">\s*\n\s*<", "><", html.unescape(response.content.decode()))
 
 
 def sheet(client, *ids):

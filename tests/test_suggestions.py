@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from organisations.models import Organisation, Suggestion
+from organisations.models import Organisation
+from organisations.suggestions.models import Suggestion
 
 from .factories import OrganisationFactory, UserFactory
 from .signin import sign_in_verified
@@ -264,7 +265,7 @@ def test_hostile_input_is_saved_as_text_and_escaped_for_editors(client, editor_c
     suggestion = Suggestion.objects.get()
     assert suggestion.details == HOSTILE
     page = editor_client.get(
-        reverse("admin:organisations_suggestion_change", args=[suggestion.pk])
+        reverse("admin:suggestions_suggestion_change", args=[suggestion.pk])
     ).content.decode()
     assert HOSTILE not in page
     assert "&lt;script&gt;" in page
@@ -396,7 +397,7 @@ def make_suggestion(organisation=None, **fields):
 def test_editors_see_suggestions_filtered_by_status(editor_client, sakoon):
     make_suggestion(sakoon, details="new number")
     make_suggestion(status=Suggestion.Status.REJECTED)
-    url = reverse("admin:organisations_suggestion_changelist")
+    url = reverse("admin:suggestions_suggestion_changelist")
     page = editor_client.get(url).content.decode()
     assert "Sakoon" in page
     assert "Phone number" in page
@@ -414,7 +415,7 @@ def test_accepting_or_rejecting_records_who_and_when(editor_client, editor, sako
     suggestion = make_suggestion(sakoon)
     before = timezone.now()
     response = editor_client.post(
-        reverse("admin:organisations_suggestion_changelist"),
+        reverse("admin:suggestions_suggestion_changelist"),
         {"action": action, "_selected_action": [suggestion.pk]},
         follow=True,
     )
@@ -431,7 +432,7 @@ def test_changing_the_status_on_the_form_records_who_and_cannot_change_what_was_
     editor_client, editor, sakoon
 ):
     suggestion = make_suggestion(sakoon, details="as sent")
-    url = reverse("admin:organisations_suggestion_change", args=[suggestion.pk])
+    url = reverse("admin:suggestions_suggestion_change", args=[suggestion.pk])
     response = editor_client.post(url, {"status": "rejected", "details": "rewritten"})
     assert response.status_code == 302
     suggestion.refresh_from_db()
@@ -441,8 +442,8 @@ def test_changing_the_status_on_the_form_records_who_and_cannot_change_what_was_
 
 def test_editors_cannot_add_or_delete_suggestions(editor_client, sakoon):
     suggestion = make_suggestion(sakoon)
-    assert editor_client.get(reverse("admin:organisations_suggestion_add")).status_code == 403
-    delete = reverse("admin:organisations_suggestion_delete", args=[suggestion.pk])
+    assert editor_client.get(reverse("admin:suggestions_suggestion_add")).status_code == 403
+    delete = reverse("admin:suggestions_suggestion_delete", args=[suggestion.pk])
     assert editor_client.post(delete, {"post": "yes"}).status_code == 403
     assert Suggestion.objects.filter(pk=suggestion.pk).exists()
 

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection
 
-from organisations import fragments
+from organisations.listing import fragments
 from organisations.models import Organisation
 
 from .factories import OrganisationFactory, ServiceFactory
@@ -20,7 +20,7 @@ LIST_URL = "/organisations/"
 # change reads the lookup tables (1, in one query), later ones reuse them.
 # List: version + lookups + the page's organisations in order (also the count) + their matching
 # services and sizes + for cards not rendered before at this version, their organisations,
-# services and facets (organisations/fragments.py).
+# services and facets (organisations/listing/fragments.py).
 LIST_QUERIES_FIRST = 7
 LIST_QUERIES = 6
 LIST_QUERIES_REUSED = 3
@@ -31,9 +31,11 @@ EMPTY_LIST_QUERIES = 2
 # their stems and nearest words, in one query (organisations/search.py, known); when the search
 # finds nothing and some nearest words differ, it searches again with them.
 SEARCH_WORDS = 1 if connection.vendor == "postgresql" else 0
-# Detail: version + lookups + the organisation + its services + their facets.
+# Detail: version + lookups + the organisation + its services + their facets; later requests at
+# the same version reuse each service as rendered (organisations/listing/fragments.py), so they
+# read no facets.
 DETAIL_QUERIES_FIRST = 5
-DETAIL_QUERIES = 4
+DETAIL_QUERIES = 3
 
 
 def page_text(response):
@@ -354,7 +356,7 @@ def test_healthz_says_unavailable_when_the_database_fails(client, db, monkeypatc
         def cursor(self):
             raise OperationalError("connection refused")
 
-    monkeypatch.setattr("organisations.views.connection", Unreachable())
+    monkeypatch.setattr("directory.views.connection", Unreachable())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
@@ -390,7 +392,7 @@ def test_list_queries_do_not_grow_with_the_directory(
     make_directory(n, [urdu], [female])
     with django_assert_num_queries(LIST_QUERIES_FIRST):
         client.get(LIST_URL)
-    fragments.forget()
+    fragments.KEPT.clear()
     filtered = {"language": "ur", "gender": "female", "q": "organisation", "page": 1}
     with django_assert_num_queries(LIST_QUERIES + SEARCH_WORDS):
         assert len(card_titles(client.get(LIST_URL, filtered))) == min(n, 20)
@@ -419,7 +421,7 @@ def test_detail_queries_do_not_grow_with_the_services(
 
 
 def test_the_list_counts_only_as_far_as_it_needs(client, many_organisations, monkeypatch):
-    monkeypatch.setattr("organisations.views.COUNT_AT_LEAST", 30)
+    monkeypatch.setattr("organisations.listing.pagination.COUNT_AT_LEAST", 30)
     first = client.get(LIST_URL)
     assert "More than 30 organisations" in page_text(first)
     assert first.context["paginator"].more

@@ -5,10 +5,10 @@ service (to remove it from an organisation). They may not delete organisations o
 have no say over users or groups.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP_NAME = "Editors"
+from ._permissions import EDITORS, grant
+
 LOOKUPS = ["servicetype", "deliverymode", "practitionergender", "audience", "area", "language"]
 CODENAMES = [
     f"{action}_{model}"
@@ -17,29 +17,9 @@ CODENAMES = [
 ] + ["delete_service"]
 
 
-def create_editors_group(apps, schema_editor):
-    db_alias = schema_editor.connection.alias
-    # Permissions are normally created after migrate; create this app's now so they can be granted.
-    app_config = apps.get_app_config("organisations")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0, using=db_alias)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.using(db_alias).filter(
-        content_type__app_label="organisations", codename__in=CODENAMES
-    )
-    missing = set(CODENAMES) - set(permissions.values_list("codename", flat=True))
-    if missing:
-        raise RuntimeError(f"Cannot create the Editors group: no permissions {sorted(missing)}.")
-    group, _ = Group.objects.using(db_alias).get_or_create(name=GROUP_NAME)
-    group.permissions.set(permissions)
-
-
 def delete_editors_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
-    Group.objects.using(schema_editor.connection.alias).filter(name=GROUP_NAME).delete()
+    Group.objects.using(schema_editor.connection.alias).filter(name=EDITORS).delete()
 
 
 class Migration(migrations.Migration):
@@ -49,4 +29,8 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_editors_group, delete_editors_group)]
+    operations = [
+        # Undone last: the group itself goes.
+        migrations.RunPython(migrations.RunPython.noop, delete_editors_group),
+        grant("organisations", CODENAMES),
+    ]

@@ -4,42 +4,12 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-GROUP_NAME = "Editors"
+from ._permissions import grant
+
 # Editors read suggestions and accept or reject them; nobody adds one in admin.
 CODENAMES = ["view_suggestion", "change_suggestion"]
-
-
-def grant_editors(apps, schema_editor):
-    db_alias = schema_editor.connection.alias
-    # Permissions are normally created after migrate; create this app's now so they can be granted.
-    app_config = apps.get_app_config("organisations")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0, using=db_alias)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.using(db_alias).filter(
-        content_type__app_label="organisations", codename__in=CODENAMES
-    )
-    if permissions.count() != len(CODENAMES):
-        raise RuntimeError(f"Cannot grant editors {CODENAMES}: permissions missing.")
-    group, _ = Group.objects.using(db_alias).get_or_create(name=GROUP_NAME)
-    group.permissions.add(*permissions)
-
-
-def revoke_editors(apps, schema_editor):
-    db_alias = schema_editor.connection.alias
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.using(db_alias).filter(
-        content_type__app_label="organisations", codename__in=CODENAMES
-    )
-    for group in Group.objects.using(db_alias).filter(name=GROUP_NAME):
-        group.permissions.remove(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -79,5 +49,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['new', 'accepted', 'rejected'])), name='suggestion_status_valid'), models.CheckConstraint(condition=models.Q(('contact_email', ''), ('contact_consent', True), _connector='OR'), name='suggestion_email_needs_consent'), models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), models.Q(('phone_wrong', True), ('website_wrong', True), ('email_wrong', True), ('hours_wrong', True), ('services_wrong', True), ('closed', True), ('other_wrong', True), _connector='OR')), models.Q(('organisation__isnull', True), models.Q(('organisation_name', ''), _negated=True)), _connector='OR'), name='suggestion_says_what')],
             },
         ),
-        migrations.RunPython(grant_editors, revoke_editors),
+        grant("organisations", CODENAMES),
     ]

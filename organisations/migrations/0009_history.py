@@ -5,46 +5,16 @@ right to see it and to restore a version (SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_P
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-GROUP_NAME = "Editors"
+from ._permissions import grant
+
 # view: the "History" page; change: "Revert" to restore a version.
 CODENAMES = [
     f"{action}_{model}"
     for model in ["historicalorganisation", "historicalservice"]
     for action in ["view", "change"]
 ]
-
-
-def grant_editors(apps, schema_editor):
-    db_alias = schema_editor.connection.alias
-    # Permissions are normally created after migrate; create this app's now so they can be granted.
-    app_config = apps.get_app_config("organisations")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0, using=db_alias)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.using(db_alias).filter(
-        content_type__app_label="organisations", codename__in=CODENAMES
-    )
-    if permissions.count() != len(CODENAMES):
-        raise RuntimeError(f"Cannot grant editors {CODENAMES}: permissions missing.")
-    group, _ = Group.objects.using(db_alias).get_or_create(name=GROUP_NAME)
-    group.permissions.add(*permissions)
-
-
-def revoke_editors(apps, schema_editor):
-    db_alias = schema_editor.connection.alias
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.using(db_alias).filter(
-        content_type__app_label="organisations", codename__in=CODENAMES
-    )
-    for group in Group.objects.using(db_alias).filter(name=GROUP_NAME):
-        group.permissions.remove(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -205,5 +175,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.RunPython(grant_editors, revoke_editors),
+        grant("organisations", CODENAMES),
     ]

@@ -4,7 +4,7 @@ the honeypot stays out of sight, and the post passes CSRF under the site's refer
 import pytest
 from playwright.sync_api import expect
 
-from organisations.models import Suggestion
+from organisations.suggestions.models import Suggestion
 
 from .test_accessibility import assert_no_violations
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from organisations.suggestions import purge
+from organisations.suggestions.services import purge
 
 
 class Command(BaseCommand):

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from organisations import models, search
-from organisations.querysets import FACET_RELATIONS
-from organisations.versioning import current_state
-
-from .factories import OrganisationFactory
+from organisations import models
+from organisations.caching.versioning import current_state
+from organisations.facets import RELATIONS as FACET_RELATIONS
+from organisations.listing import search
+from tests.factories import OrganisationFactory
 
 LOOKUP_COUNTS = {
     models.ServiceType: 11,
@@ -181,7 +181,7 @@ def test_bulk_inserted_services_are_found_by_type_names_and_near_spellings(looku
         services.filter(service_types__slug="counselling").values_list("pk", flat=True)
     )
 
-    found = set(search.full_text(services, "therapy").values_list("pk", flat=True))
+    found = set(services.search("therapy").values_list("pk", flat=True))
 
     assert counselling and counselling <= found  # "Counselling and therapy" is a type's name
     assert search.nearest_words(["councelling", "anxeity"], version=1) == ["counselling", "anxiety"]

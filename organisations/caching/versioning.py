@@ -1,10 +1,11 @@
 """Exact invalidation: one number that moves whenever anything public may have changed.
 
-Every public page is cached under the directory's current version, so a change made anywhere
-(admin, seeding, a migration, the synthetic-data generator) makes the next request render afresh,
-in every worker and on every server, because the version lives in the database. Saves, deletes
-and many-to-many changes of directory models call ``directory_changed`` through signals; code that
-changes rows without signals (``QuerySet.update``, ``bulk_create``) calls it itself.
+Every public page is cached under the directory's current version, and everything a process keeps
+(memo.py) is kept for one version, so a change made anywhere (admin, seeding, a migration, the
+synthetic-data generator) makes the next request render afresh, in every worker and on every
+server, because the version lives in the database. Saves, deletes and many-to-many changes of the
+models the public sees call ``directory_changed`` through signals (organisations/signals.py); bulk
+changes, which send no signals, go through organisations/services.py, which calls it.
 """
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ class State:
 
 def directory_changed(using="default"):
     """Move the version on: every cached page built before now is stale."""
-    from .models import DirectoryVersion
+    from organisations.models import DirectoryVersion
 
     updated = (
         DirectoryVersion.objects.using(using)
@@ -37,7 +38,7 @@ def directory_changed(using="default"):
 def current_state(using="default"):
     """The directory's version and when it last changed: one primary-key read on every request,
     so written as plain SQL (the ORM would cost more than the query)."""
-    from .models import DirectoryVersion
+    from organisations.models import DirectoryVersion
 
     connection = connections[using]
     with connection.cursor() as cursor:

@@ -1,4 +1,4 @@
-"""Suggestions from the public: how many a client may send, and how long they are kept.
+"""How many suggestions a client may send.
 
 The count of attempts lives in Django's cache: Redis in production (``REDIS_URL``), so that every
 worker and server shares it; each process's memory in development. A client is its address, as
@@ -11,15 +11,11 @@ every visitor shares one limit.
 
 import hashlib
 import ipaddress
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
 
 from directory.client_address import client_address
-
-from .models import Suggestion
 
 WINDOW_SECONDS = 60 * 60
 
@@ -56,12 +52,3 @@ def allow_attempt(request):
         cache.set(key, 1, WINDOW_SECONDS)
         count = 1
     return count <= limit
-
-
-def purge(days=None):
-    """Delete suggestions older than ``days`` (``DIRECTORY_SUGGESTIONS_KEEP_DAYS``); how many."""
-    if days is None:
-        days = settings.DIRECTORY_SUGGESTIONS_KEEP_DAYS
-    cutoff = timezone.now() - timedelta(days=days)
-    _total, by_model = Suggestion.objects.filter(created_at__lt=cutoff).delete()
-    return by_model.get(Suggestion._meta.label, 0)

@@ -19,26 +19,14 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from organisations.models import (
-    Area,
-    Audience,
-    Cost,
-    DeliveryMode,
-    FaithApproach,
-    Language,
-    Organisation,
-    PractitionerGender,
-    Referral,
-    Service,
-    ServiceType,
-)
-from organisations.querysets import FACET_RELATIONS
-from organisations.versioning import directory_changed
+from organisations.caching.versioning import directory_changed
+from organisations.choices import Cost, FaithApproach, Referral
+from organisations.facets import BY_PARAM, LOOKUP_FACETS, lookup_models
+from organisations.models import Organisation, Service
 
 PREFIX = "synthetic-"
 CHUNK = 5_000  # organisations per transaction
 BATCH = 2_000  # rows per INSERT
-LOOKUP_MODELS = (ServiceType, DeliveryMode, Language, PractitionerGender, Audience, Area)
 
 # --- Vocabulary -------------------------------------------------------------------------------
 
@@ -188,6 +176,8 @@ LANGUAGE_SHARES = {
     "tr": 0.02, "fa": 0.02,
 }  # fmt: skip
 RARE_LANGUAGE_SHARE = 0.01
+# The facets drawn in their own way (Generator.facets); any other gets one value or none.
+DRAWN = {"type", "mode", "language", "gender", "audience", "area"}
 GENDER_SETS = [(("female",), 35), (("male",), 15), (("female", "male"), 30), ((), 20)]
 LONDON_SHARE = 0.25  # of the services that are not UK-wide
 UK_WIDE_SHARE = 0.15
@@ -262,7 +252,7 @@ class Command(BaseCommand):
             raise CommandError("This needs PostgreSQL or SQLite 3.35 or later (bulk inserts).")
         verbosity = options["verbosity"]
         started = time.perf_counter()
-        if any(not model.objects.exists() for model in LOOKUP_MODELS):
+        if any(not model.objects.exists() for model in lookup_models()):
             call_command(
                 "seed_directory", "--lookups-only", verbosity=verbosity, stdout=self.stdout
             )
@@ -310,9 +300,11 @@ class Command(BaseCommand):
         Service.objects.bulk_create(services, batch_size=BATCH)
 
         links = 0
-        for relation in FACET_RELATIONS:
-            rows = [(s.pk, pk) for s, f in zip(services, facets, strict=True) for pk in f[relation]]
-            insert_links(relation, rows)
+        for facet in LOOKUP_FACETS:
+            rows = [
+                (s.pk, pk) for s, f in zip(services, facets, strict=True) for pk in f[facet.param]
+            ]
+            insert_links(facet, rows)
             links += len(rows)
         refresh_listing([service.pk for service in services])
         return len(services), links
@@ -327,22 +319,27 @@ class Generator:
         self.extra_services = 2 * (services_per_organisation - 1)  # coin flips, so M on average
         self.topics = Picker([((said, named), weight) for said, named, weight in TOPICS])
 
-        types = ServiceType.objects.values_list("slug", "pk", "name")
-        audiences = Audience.objects.values_list("slug", "pk", "name")
+        types = values("type", "name")
+        audiences = values("audience", "name")
         self.types = picker(types, TYPE_WEIGHTS)
         self.type_slugs = {pk: (slug, name) for slug, pk, name in types}
         self.audiences = picker(audiences, AUDIENCE_WEIGHTS)
         self.people = {pk: AUDIENCE_PEOPLE.get(slug, name.lower()) for slug, pk, name in audiences}
-        self.modes = picker(DeliveryMode.objects.values_list("slug", "pk"), MODE_WEIGHTS)
+        self.modes = picker(values("mode"), MODE_WEIGHTS)
         self.language_shares = [
-            (pk, LANGUAGE_SHARES.get(code, RARE_LANGUAGE_SHARE))
-            for code, pk in Language.objects.values_list("code", "pk")
+            (pk, LANGUAGE_SHARES.get(code, RARE_LANGUAGE_SHARE)) for code, pk in values("language")
         ]
-        genders = dict(PractitionerGender.objects.values_list("slug", "pk"))
+        genders = dict(values("gender"))
         self.gender_sets = Picker(
             [(tuple(genders[s] for s in slugs if s in genders), w) for slugs, w in GENDER_SETS]
         )
-        areas = Area.objects.values_list("slug", "pk", "is_national")
+        # Any facet not drawn in its own way below: one value, or none, from a weighted pick.
+        self.others = {
+            facet.param: picker(values(facet.param), {})
+            for facet in LOOKUP_FACETS
+            if facet.param not in DRAWN
+        }
+        areas = values("area", "is_national")
         self.uk_wide = [pk for _, pk, is_national in areas if is_national][:1]
         regions = [(slug, pk) for slug, pk, is_national in areas if not is_national]
         others = (1 - LONDON_SHARE) / max(1, len(regions) - 1)
@@ -405,10 +402,10 @@ class Generator:
         for _ in range(count):
             facets = self.facets()
             topic, title = rng.choice(topics)
-            type_slug, type_name = self.type_slugs[facets["service_types"][0]]
+            type_slug, type_name = self.type_slugs[facets["type"][0]]
             name = rng.choice(SERVICE_NAMES.get(type_slug, [type_name])).format(Topic=title)
             description = SERVICE_DESCRIPTIONS.get(type_slug, "Support with {topic}.").format(
-                topic=topic, people=self.people[facets["audiences"][0]]
+                topic=topic, people=self.people[facets["audience"][0]]
             )
             slug = base = slugify(name)
             for suffix in itertools.count(2):
@@ -434,15 +431,25 @@ class Generator:
             yield service, facets
 
     def facets(self):
+        """{facet param: [lookup pk, ...]} for every lookup facet of the registry."""
         rng = self.rng
-        return {
-            "service_types": self.types.several(rng, rng.choices((1, 2, 3), (55, 30, 15))[0]),
-            "delivery_modes": self.modes.several(rng, rng.choices((1, 2, 3), (45, 35, 20))[0]),
-            "languages": [pk for pk, share in self.language_shares if rng.random() < share],
-            "practitioner_genders": list(self.gender_sets.one(rng)),
-            "audiences": self.audiences.several(rng, rng.choices((1, 2), (65, 35))[0]),
-            "areas": (self.uk_wide if rng.random() < UK_WIDE_SHARE else [self.regions.one(rng)]),
+        drawn = {
+            "type": self.types.several(rng, rng.choices((1, 2, 3), (55, 30, 15))[0]),
+            "mode": self.modes.several(rng, rng.choices((1, 2, 3), (45, 35, 20))[0]),
+            "language": [pk for pk, share in self.language_shares if rng.random() < share],
+            "gender": list(self.gender_sets.one(rng)),
+            "audience": self.audiences.several(rng, rng.choices((1, 2), (65, 35))[0]),
+            "area": (self.uk_wide if rng.random() < UK_WIDE_SHARE else [self.regions.one(rng)]),
         }
+        for param, others in self.others.items():
+            drawn[param] = others.several(rng, rng.choice((0, 1))) if others.values else []
+        return drawn
+
+
+def values(param, *fields):
+    """(key, pk, *fields) of every value of the facet ``param`` (facets.py)."""
+    model = BY_PARAM[param].model
+    return list(model.objects.values_list(model.KEY_FIELD, "pk", *fields))
 
 
 def defer_listing():
@@ -472,11 +479,10 @@ def next_synthetic_number():
     return 1 + max((int(match[1]) for match in numbers if match), default=0)
 
 
-def insert_links(relation, rows):
-    """Insert (service pk, lookup pk) rows into a facet's through table: COPY on PostgreSQL."""
-    field = Service._meta.get_field(relation)
-    through = field.remote_field.through
-    columns = (field.m2m_column_name(), field.m2m_reverse_name())
+def insert_links(facet, rows):
+    """Insert (service pk, lookup pk) rows into a facet's link table: COPY on PostgreSQL."""
+    through = facet.through
+    columns = (facet.field.m2m_column_name(), facet.link_column)
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
         sql = (

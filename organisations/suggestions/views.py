@@ -1,4 +1,4 @@
-"""The public's suggestion forms (forms.py, suggestions.py).
+"""The public's suggestion forms (forms.py, limits.py).
 
 Never page-cached: each carries a CSRF token, and with it the one cookie the public site sets,
 only on these pages (DESIGN.md §7 excepts forms).
@@ -12,19 +12,21 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from . import suggestions
+from organisations.models import Organisation
+
+from . import limits
 from .forms import HONEYPOT, SuggestChangeForm, SuggestOrganisationForm
-from .models import Organisation, Suggestion
+from .models import Suggestion
 
 
 @method_decorator(never_cache, name="dispatch")
 class SuggestionFormView(FormView):
     """Counts each submission against the client's hourly limit, drops robots, saves the rest."""
 
-    success_url = reverse_lazy("organisations:suggestion-sent")
+    success_url = reverse_lazy("suggestions:suggestion-sent")
 
     def post(self, request, *args, **kwargs):
-        if not suggestions.allow_attempt(request):
+        if not limits.allow_attempt(request):
             return too_many_suggestions(request)
         form = self.get_form()
         if form.is_robot():
@@ -41,7 +43,7 @@ class SuggestionFormView(FormView):
 
 class SuggestChangeView(SuggestionFormView):
     form_class = SuggestChangeForm
-    template_name = "organisations/suggest_change.html"
+    template_name = "suggestions/suggest_change.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.organisation = get_object_or_404(
@@ -58,20 +60,20 @@ class SuggestChangeView(SuggestionFormView):
 
 class SuggestOrganisationView(SuggestionFormView):
     form_class = SuggestOrganisationForm
-    template_name = "organisations/suggest_organisation.html"
+    template_name = "suggestions/suggest_organisation.html"
 
 
 class SuggestionSentView(TemplateView):
-    template_name = "organisations/suggestion_sent.html"
+    template_name = "suggestions/suggestion_sent.html"
 
 
 def too_many_suggestions(request):
     """Status 429: this client sent its hourly share; nothing is saved."""
     response = TemplateResponse(
         request,
-        "organisations/too_many_suggestions.html",
+        "suggestions/too_many_suggestions.html",
         {"per_hour": settings.DIRECTORY_SUGGESTIONS_PER_HOUR},
         status=429,
     )
-    response["Retry-After"] = str(suggestions.WINDOW_SECONDS)
+    response["Retry-After"] = str(limits.WINDOW_SECONDS)
     return response

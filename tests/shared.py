@@ -1,9 +1,11 @@
+"""What every test shares, in tests/ and bench/tests/ alike (a pytest plugin: pyproject.toml's
+``-p tests.shared``): static files collected, plain HTTP, the page cache off, empty caches for each
+test, the PostgreSQL-only tests skipped on SQLite, and lookup values many tests use."""
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-
-from . import factories
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,81 +40,83 @@ def plain_http():
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Each test starts with empty caches: a rolled-back test reuses the directory's version
-    numbers, so pages, fragments and lookups cached by an earlier test must not be found."""
+    numbers, so nothing kept for a version by an earlier test may be found."""
     from django.core.cache import cache
 
-    from organisations import fragments, lookups, pagecache, search
+    from organisations.caching import memo
 
     cache.clear()
-    lookups.forget()
-    fragments.forget()
-    search.forget()
-    pagecache.forget()
+    memo.forget()
     yield
     cache.clear()
-    lookups.forget()
-    fragments.forget()
-    search.forget()
-    pagecache.forget()
+    memo.forget()
+
+
+def make():
+    """tests/factories.py, imported once Django is set up (this plugin is loaded before)."""
+    from tests import factories
+
+    return factories
 
 
 @pytest.fixture
 def urdu(db):
-    return factories.LanguageFactory(code="ur", name="Urdu", native_name="اردو")
+    return make().LanguageFactory(code="ur", name="Urdu", native_name="اردو")
 
 
 @pytest.fixture
 def bengali(db):
-    return factories.LanguageFactory(code="bn", name="Bengali", native_name="বাংলা")
+    return make().LanguageFactory(code="bn", name="Bengali", native_name="বাংলা")
 
 
 @pytest.fixture
 def english(db):
-    return factories.LanguageFactory(code="en", name="English", native_name="English")
+    return make().LanguageFactory(code="en", name="English", native_name="English")
 
 
 @pytest.fixture
 def female(db):
-    return factories.PractitionerGenderFactory(slug="female")
+    return make().PractitionerGenderFactory(slug="female")
 
 
 @pytest.fixture
 def male(db):
-    return factories.PractitionerGenderFactory(slug="male")
+    return make().PractitionerGenderFactory(slug="male")
 
 
 @pytest.fixture
 def uk_wide(db):
-    return factories.AreaFactory(slug="uk-wide", name="UK-wide", is_national=True)
+    return make().AreaFactory(slug="uk-wide", name="UK-wide", is_national=True)
 
 
 @pytest.fixture
 def london(db):
-    return factories.AreaFactory(slug="london", name="London")
+    return make().AreaFactory(slug="london", name="London")
 
 
 @pytest.fixture
 def phone(db):
-    return factories.DeliveryModeFactory(slug="phone", name="Phone")
+    return make().DeliveryModeFactory(slug="phone", name="Phone")
 
 
 @pytest.fixture
 def counselling(db):
-    return factories.ServiceTypeFactory(slug="counselling", name="Counselling")
+    return make().ServiceTypeFactory(slug="counselling", name="Counselling")
 
 
 @pytest.fixture
 def helpline(db):
-    return factories.ServiceTypeFactory(slug="helpline", name="Helpline")
+    return make().ServiceTypeFactory(slug="helpline", name="Helpline")
 
 
 @pytest.fixture
 def women(db):
-    return factories.AudienceFactory(slug="women", name="Women")
+    return make().AudienceFactory(slug="women", name="Women")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` run only in CI's PostgreSQL pass (DATABASE_URL=postgres://...)."""
+    """Tests marked ``postgres`` run only on PostgreSQL (DATABASE_URL=postgres://...; make
+    test-postgres)."""
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")

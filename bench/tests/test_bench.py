@@ -391,8 +391,7 @@ def test_count_queries_prints_a_line_per_url(db):
 
 def test_both_template_engines_render_the_same_cards(db, urdu, female, london, counselling):
     from bench import engines
-
-    from .factories import OrganisationFactory, ServiceFactory
+    from tests.factories import OrganisationFactory, ServiceFactory
 
     full = OrganisationFactory(
         name="Sabr & Sukoon", is_alliance_member=True, last_verified=datetime.date(2026, 4, 2)

@@ -1,4 +1,4 @@
-"""The public's forms: suggest a change to a listing, suggest an organisation (suggestions.py).
+"""The public's forms: suggest a change to a listing, suggest an organisation.
 
 What a visitor sends is saved as a ``Suggestion`` for editors to review; nothing is published.
 """

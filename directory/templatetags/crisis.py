@@ -1,0 +1,47 @@
+"""The crisis lines in a template (directory/crisis_lines.py): needs no request, so the error
+pages, which render without one, can use it too.
+
+    {% load crisis %}
+    {% crisis_lines "panel" %}         the lines of one place, through includes/crisis_lines.html
+    {% crisis_number "samaritans" %}   one line's number as a link, in prose
+    {% crisis_lines_in_a_list %}       "999, NHS 111, Samaritans 116 123, …": for a description
+"""
+
+from django import template
+
+from ..crisis_lines import BY_SLUG, Place, in_a_list, lines_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/crisis_lines.html")
+def crisis_lines(place):
+    place = Place(place)
+    sentence = {
+        Place.BANNER: "banner",
+        Place.PANEL: "summary",
+        Place.SHEET: "summary",
+        Place.PAGE: "lead",
+    }[place]
+    return {
+        "lines": [
+            {
+                "line": line,
+                "sentence": line.say(getattr(line, sentence), place),
+                "details": [line.say(text, place) for text in line.details],
+            }
+            for line in lines_for(place)
+        ],
+        "in_full": place == Place.PAGE,
+        "in_a_sentence": place == Place.BANNER,
+    }
+
+
+@register.simple_tag
+def crisis_number(slug):
+    return BY_SLUG[slug].number_link(Place.PANEL)
+
+
+@register.simple_tag
+def crisis_lines_in_a_list():
+    return in_a_list()

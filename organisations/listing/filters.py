@@ -1,0 +1,220 @@
+"""The list's parameters (DESIGN.md §4), parsed and validated by a django-filter FilterSet.
+
+``ListFilter`` has a filter per facet of the registry (facets.py) and one for the search; its
+form also reads ``sort`` and ``page``. Its form never fails: each field keeps the values it
+understood and says, as a notice, which it ignored and why, so a shared link with one stale value
+still shows results instead of an error. ``list_request()`` turns what the form understood into
+the one ``ListRequest`` (request.py) that both finders read; the finder through the models
+(finders.QuerySetFinder) filters services with this FilterSet's filters.
+
+The FilterSet filters *services*; the list shows the organisations that have at least one
+matching service. That is what makes facets hold for the same service: ``language=ur&gender=female``
+keeps only services that are both in Urdu and have women practitioners.
+"""
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+import django_filters
+from django import forms
+
+from ..choices import Sort
+from ..facets import FACETS
+from ..models import Service
+from . import search
+from .request import Condition, ListRequest, options_of
+
+SEARCH_MAX_LENGTH = 200
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Reading(NamedTuple):
+    """What a field understood of its values (None for nothing), and notices about the rest."""
+
+    value: object
+    notices: tuple = ()
+
+
+def shorten(value, limit=40):
+    value = _CONTROL.sub("", value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def given(values):
+    """The values a parameter came with, empty ones left out."""
+    return [value for value in values if value.strip()]
+
+
+class LenientField(forms.Field):
+    """A form field that never fails: ``read(values)`` returns a Reading of all its values."""
+
+    widget = forms.SelectMultiple  # every value of a repeated parameter (QueryDict.getlist)
+
+    def clean(self, value):
+        return self.read(value or [])
+
+    def read(self, values):
+        raise NotImplementedError
+
+
+class SearchField(LenientField):
+    def read(self, values):
+        values = given(values)
+        if not values:
+            return Reading("")
+        notices = []
+        text = unicodedata.normalize("NFC", _CONTROL.sub(" ", values[-1]))
+        text = " ".join(text.split())
+        shortened = len(text) > SEARCH_MAX_LENGTH
+        text = text[:SEARCH_MAX_LENGTH].strip()
+        if not search.words(text):
+            if text:
+                notices.append(
+                    f"Your search “{shorten(text)}” has no letters or numbers, so it was ignored."
+                )
+            text = ""
+        if shortened:
+            notices.append(
+                f"Your search was too long, so only its first {SEARCH_MAX_LENGTH} "
+                "characters were used."
+            )
+        if len(values) > 1:
+            notices.append("More than one search was given; only the last one was used.")
+        return Reading(text, tuple(notices))
+
+
+class FacetField(LenientField):
+    """The values of one facet: any of them, in any case; each unknown one is named."""
+
+    def __init__(self, *, facet, lookups, **kwargs):
+        self.facet = facet
+        self.lookups = lookups
+        super().__init__(**kwargs)
+
+    def read(self, values):
+        known = {value for value, _label, _item in options_of(self.facet, self.lookups)}
+        chosen, notices = [], []
+        for raw in given(values):
+            value = raw.strip().lower()
+            if value not in known:
+                notices.append(
+                    f"We did not recognise the {self.facet.noun} “{shorten(raw)}”, "
+                    "so it was ignored."
+                )
+            elif value not in chosen:
+                chosen.append(value)
+        condition = Condition.of(self.facet, chosen, self.lookups) if chosen else None
+        return Reading(condition, tuple(notices))
+
+
+class SortField(LenientField):
+    def read(self, values):
+        values = [value.strip() for value in given(values)]
+        if not values:
+            return Reading("")
+        if values[-1] in Sort.values:
+            return Reading(values[-1])
+        notice = (
+            f"We did not recognise the order “{shorten(values[-1])}”, so the list is in order "
+            "of name."
+        )
+        return Reading("", (notice,))
+
+
+class PageField(LenientField):
+    """A page number of 1 or more; anything else is the first page, with a notice."""
+
+    def read(self, values):
+        raw = values[-1] if values else ""
+        if not raw:
+            return Reading((1, raw))
+        try:
+            number = int(raw.strip())
+        except ValueError:
+            notice = f"“{raw[:20]}” is not a page number, so this is the first page."
+            return Reading((1, raw), (notice,))
+        if number < 1:
+            return Reading((1, raw), ("There is no such page, so this is the first page.",))
+        return Reading((number, raw))
+
+
+class ListForm(forms.Form):
+    """The FilterSet's form, with the parameters that are not filters of services."""
+
+    sort = SortField()
+    page = PageField()
+
+
+class SearchFilter(django_filters.Filter):
+    field_class = SearchField
+
+    def filter(self, queryset, value):
+        return queryset.search(value.value) if value.value else queryset
+
+
+class FacetFilter(django_filters.Filter):
+    """Several values of one facet mean OR; each facet is one more condition on the service."""
+
+    def __init__(self, facet, **kwargs):
+        self.facet = facet
+        super().__init__(label=facet.legend, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self._field = FacetField(facet=self.facet, lookups=self.parent.lookups, required=False)
+        return self._field
+
+    def filter(self, queryset, value):
+        return queryset.matching(value.value) if value.value else queryset
+
+
+class ListFilter(django_filters.FilterSet):
+    """Filters public services by ``q`` and every facet, all holding for the same service."""
+
+    q = SearchFilter(label="Search")
+
+    class Meta:
+        model = Service
+        fields = []
+        form = ListForm
+
+    @classmethod
+    def get_filters(cls):
+        """The declared filters, then one per facet of the registry (facets.py)."""
+        filters = super().get_filters()
+        for facet in FACETS:
+            filters[facet.param] = FacetFilter(facet)
+        return filters
+
+    def __init__(self, data=None, *, lookups):
+        self.lookups = lookups
+        super().__init__(data, Service.objects.public())
+
+    def filter_queryset(self, queryset):
+        """Services matching every filter (the form's ``sort`` and ``page`` filter nothing)."""
+        self.form.is_valid()
+        cleaned = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            queryset = filter_.filter(queryset, cleaned[name])
+        return queryset
+
+    def list_request(self, version):
+        """The one ListRequest that carries what was asked, understood, to both finders."""
+        self.form.is_valid()  # never fails: every field reads what it can (LenientField)
+        cleaned = self.form.cleaned_data
+        facets = [cleaned[facet.param] for facet in FACETS]
+        readings = [cleaned["q"], *facets, cleaned["sort"], cleaned["page"]]
+        number, page_given = cleaned["page"].value
+        return ListRequest(
+            version=version,
+            lookups=self.lookups,
+            text=cleaned["q"].value,
+            conditions=tuple(reading.value for reading in facets if reading.value),
+            sort=cleaned["sort"].value,
+            page=number,
+            page_given=page_given,
+            notices=tuple(notice for reading in readings for notice in reading.notices),
+            filterset=self,
+        )

@@ -1,0 +1,119 @@
+"""Rendered pieces of pages, reused by a process while the directory stays the same.
+
+Rendering, not the database, is what a list page spends most of its time on: twenty cards of about
+2.5 KB each and a filter form of seventy checkboxes. A card depends only on its organisation, the
+services it shows and two counts, the form only on the values chosen, and a service as its
+organisation's page shows it only on itself; all of these are fixed for one version of the
+directory. So each process keeps the HTML it rendered (caching/memo.py),
+keyed by what it was rendered from, and forgets all of it the moment the version moves: exact,
+like the page cache, with nothing to share between processes. This works with the page cache off
+(``DIRECTORY_PAGE_CACHE=0``): fragments are the parts of pages that recur across different pages.
+
+The templates are written for people, one element a line; a fragment is made compact once, when
+it is stored (``compact``). At most ``DIRECTORY_FRAGMENTS`` pieces are kept.
+"""
+
+import re
+
+from django.conf import settings
+from django.template import loader
+from django.utils.safestring import mark_safe
+
+from ..caching.memo import memo
+from ..choices import Sort
+from ..lookups import attach_facets
+from ..models import Organisation, Service
+from .request import without
+
+KEPT = memo.shelf("fragments", limit=lambda: settings.DIRECTORY_FRAGMENTS)
+CARD_TEMPLATE = "organisations/includes/_organisation_card.html"
+SERVICE_TEMPLATE = "organisations/includes/_service.html"
+FORM_TEMPLATE = "organisations/includes/_filter_form.html"
+# A card shows this many of the services that matched, and links to the rest: an NHS trust with
+# thirty services must not make a card thirty services long on a phone.
+SERVICES_PER_CARD = 3
+
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+_BEFORE_CLOSING_TAG = re.compile(r"\s*\n\s*</")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def compact(html):
+    """Markup written one element a line, made small: nothing between two tags on different
+    lines or before a closing tag on the next, and one space where a line break sat inside text
+    (as a browser shows it). ``html`` is a rendered template, safe already; so is what it becomes.
+    """
+    html = _BEFORE_CLOSING_TAG.sub("</", _BETWEEN_TAGS.sub("><", html))
+    return mark_safe(_LINE_BREAK.sub(" ", html).strip())
+
+
+def cards(version, ids, rows, lookups):
+    """The page's cards, in order: reused when rendered before at this version.
+
+    Only the organisations, services and facets of cards not rendered before are read.
+    """
+    keys = {}
+    for pk in ids:
+        row = rows.get(pk)
+        if row is not None:  # gone between two queries: leave it out
+            shown = tuple(row.matching[:SERVICES_PER_CARD])
+            keys[pk] = ("card", pk, shown, len(row.matching), row.public_count)
+    found = KEPT.get_many(version, keys.values())
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        organisations = Organisation.objects.published().in_bulk(missing)
+        services = Service.objects.in_bulk([service for pk in missing for service in keys[pk][2]])
+        attach_facets(services.values(), lookups)
+        template = loader.get_template(CARD_TEMPLATE)
+        for pk in missing:
+            organisation = organisations.get(pk)
+            if organisation is None:
+                continue
+            _card, _pk, shown, matching, public_count = keys[pk]
+            organisation.shown_services = [services[s] for s in shown if s in services]
+            organisation.matching_count = matching
+            organisation.public_service_count = public_count
+            html = compact(template.render({"organisation": organisation}))
+            KEPT.put(version, keys[pk], html)
+            found[keys[pk]] = html
+    return [found[keys[pk]] for pk in ids if keys.get(pk) in found]
+
+
+def services_in_full(version, services, lookups):
+    """Each of an organisation's services as its page shows it, contact details included: the
+    same services are shown the same way until the version moves. Facets are read only for
+    services not rendered before."""
+    keys = {service.pk: ("service", service.pk) for service in services}
+    found = KEPT.get_many(version, keys.values())
+    missing = [service for service in services if keys[service.pk] not in found]
+    if missing:
+        attach_facets(missing, lookups)
+        template = loader.get_template(SERVICE_TEMPLATE)
+        for service in missing:
+            context = {"service": service, "heading_level": 3, "with_contact": True}
+            found[keys[service.pk]] = html = compact(template.render(context))
+            KEPT.put(version, keys[service.pk], html)
+    return [found[keys[service.pk]] for service in services]
+
+
+def filter_form(list_request):
+    """The filter form for the values chosen: reused like the cards."""
+    key = ("form", without(list_request.query))
+    html = KEPT.get(list_request.version, key)
+    if html is None:
+        html = compact(
+            loader.get_template(FORM_TEMPLATE).render(
+                {
+                    "facet_groups": list_request.facet_groups(),
+                    "query": list_request.query,
+                    "ordering": list_request.ordering,
+                    "sort_choices": [
+                        (value, label)
+                        for value, label in Sort.choices
+                        if value != Sort.RELEVANCE or list_request.text
+                    ],
+                }
+            )
+        )
+        KEPT.put(list_request.version, key, html)
+    return html

@@ -1,0 +1,76 @@
+"""A page of the list, counting only as far as pagination needs.
+
+Counting every match of a large directory costs more than the rest of the page, so a page reads
+``max(COUNT_AT_LEAST, page × page size) + 1`` organisations from its finder (finders.py): enough to
+know the page exists and whether there are "more than" that many. Pages beyond ``FURTHEST_PAGE``
+are not counted; narrower filters reach the rest.
+"""
+
+from typing import NamedTuple
+
+from django.core.paginator import Paginator
+
+COUNT_AT_LEAST = 100
+FURTHEST_PAGE = 500  # 10,000 organisations in
+
+
+def paginate(finder, number, per_page):
+    """The page ``number`` (1 or more), or the last one and a notice saying why.
+
+    The page's ``object_list`` is organisation ids; ``paginator.more`` says that the count is a
+    lower bound.
+    """
+    limit = max(COUNT_AT_LEAST, min(number, FURTHEST_PAGE) * per_page) + 1
+    ids = finder.ordered_ids(limit)
+    more = len(ids) == limit
+    paginator = Paginator(ids[:-1] if more else ids, per_page)
+    paginator.more = more
+    notice = None
+    if number > paginator.num_pages:
+        if paginator.count:
+            notice = (
+                f"There is no page {number}; this is the last page, page {paginator.num_pages}."
+            )
+        number = paginator.num_pages
+    return paginator.page(number), notice
+
+
+def count_in_words(paginator, has_filters):
+    """ "More than 100 organisations", "1 organisation matching your choices"."""
+    count = paginator.count
+    if paginator.more:
+        words = f"More than {count} organisations"
+    else:
+        words = f"{count} organisation{'' if count == 1 else 's'}"
+    return f"{words} matching your choices" if has_filters else words
+
+
+class PageLink(NamedTuple):
+    """A link in the pagination: its page number (None for a gap) and the ``page`` parameter
+    that goes there (None for page 1, which has none)."""
+
+    number: int | None
+    param: int | None
+    current: bool = False
+
+
+def link_to(number, current=False):
+    return PageLink(number, None if number == 1 else number, current)
+
+
+def page_links(page):
+    """Pages to link to: first, last (when known) and two either side, with gaps; and the
+    previous and next pages."""
+    numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    if page.paginator.more and numbers[-1] != Paginator.ELLIPSIS:
+        numbers.append(Paginator.ELLIPSIS)
+    return {
+        "pages": [
+            PageLink(None, None)
+            if number == Paginator.ELLIPSIS
+            else link_to(number, number == page.number)
+            for number in numbers
+        ],
+        "previous": link_to(page.previous_page_number()) if page.has_previous() else None,
+        "next": link_to(page.next_page_number()) if page.has_next() else None,
+    }

@@ -1,0 +1,95 @@
+"""The raw SQL of the list on PostgreSQL, each statement named once.
+
+finders.ListingTableFinder fills these in: ``{where}`` with conditions built from the parts below
+(never from user input: values always travel as parameters), ``{joins}`` with ``WORD_JOIN``s.
+The tables are migrations 0006 and 0007's (listing/models.py); docs/performance.md shows the
+plans these statements get at 100,000 organisations and why each is written as it is.
+"""
+
+# --- Conditions on a listing row ------------------------------------------------------------------
+
+# One value each of several facets: all of them, in one @> the GIN index and the walks answer.
+HAS_EVERY_KEY = "keys @> %s::integer[]"
+# Several values of one facet: any of them.
+HAS_ANY_KEY = "keys && %s::integer[]"
+# A choice facet's column (facets.ChoiceFacet.field_name, never user input): any of the values.
+CHOICE_IS_ANY = "{column} = ANY(%s)"
+MATCHES_TEXT = "document @@ to_tsquery('english', %s)"
+NAMES_MATCH_TEXT = "names @@ to_tsquery('english', %s)"
+NOTHING_ELSE = "TRUE"
+
+# --- A page of organisations, in order, and stopping at the page ----------------------------------
+
+BY_NAME = (
+    "SELECT organisation_id FROM organisations_listing WHERE {where} "
+    "GROUP BY sort_name, organisation_id "
+    "ORDER BY sort_name, organisation_id LIMIT %s"
+)
+BY_LAST_CHECK = (
+    "SELECT organisation_id FROM organisations_listing WHERE {where} "
+    "GROUP BY last_verified, sort_name, organisation_id "
+    "ORDER BY last_verified DESC NULLS LAST, sort_name, organisation_id LIMIT %s"
+)
+
+# --- A search in order of relevance: three groups, each in name order (migration 0007) ------------
+
+# The first group is BY_NAME with NAMES_MATCH_TEXT when no searched word is one exact lexeme;
+# otherwise a merge of each exact word's run of organisations_listing_word_walk, which
+# stops at the page's last organisation. Parameters: one per WORD_JOIN, then the first word.
+NAMED_BY_WORDS = (
+    "SELECT w0.organisation_id FROM organisations_listing_word w0{joins} "
+    "WHERE w0.word = %s GROUP BY w0.sort_name, w0.organisation_id "
+    "ORDER BY w0.sort_name, w0.organisation_id LIMIT %s"
+)
+# One more exact word of the first group ({n} counts from 1).
+WORD_JOIN = (
+    " JOIN organisations_listing_word w{n} ON w{n}.word = %s"
+    " AND w{n}.sort_name = w0.sort_name AND w{n}.organisation_id = w0.organisation_id"
+    " AND w{n}.service_id = w0.service_id"
+)
+# Facets, and words that are not one exact lexeme, checked on each candidate's listing row in
+# the merge's order: a LATERAL ... LIMIT 1 keeps the planner from reading every match to hash them.
+CHECKED_ON_THE_LISTING = (
+    " CROSS JOIN LATERAL (SELECT 1 FROM organisations_listing"
+    " WHERE service_id = w0.service_id AND {where} LIMIT 1) checked"
+)
+# The second and third groups: services whose {within} part of the document matches, and
+# whose {better} part does not (those are in an earlier group). Parameters: the conditions,
+# the search twice, the limit.
+LATER_GROUP = (
+    "SELECT organisation_id FROM organisations_listing WHERE {where} "
+    "AND {within} @@ to_tsquery('english', %s) GROUP BY sort_name, organisation_id "
+    "HAVING NOT bool_or({better} @@ to_tsquery('english', %s)) "
+    "ORDER BY sort_name, organisation_id LIMIT %s"
+)
+NAMES = "names"  # weight A of the document: the organisation's and the service's names
+OUTLINE = "ts_filter(document, '{a,b}')"  # names, summary and type names
+DOCUMENT = "document"
+# The three groups read in turn: PostgreSQL runs UNION ALL's parts in order, and parallel plans
+# are off (settings), so the reading stops when the page is full.
+BY_RELEVANCE = (
+    "SELECT organisation_id FROM (({named}) UNION ALL ({outlined}) UNION ALL ({anywhere})) best "
+    "LIMIT %s"
+)
+
+# --- The page's organisations: their matching services and their size ----------------------------
+
+MATCHING_SERVICES = (
+    "SELECT organisation_id, count(*), "
+    "array_agg(service_id ORDER BY service_sort_name, service_id) FILTER (WHERE {where}) "
+    "FROM organisations_listing WHERE organisation_id = ANY(%s) GROUP BY organisation_id"
+)
+
+# --- Words (search.py) ----------------------------------------------------------------------------
+
+# For each word searched for: its lexemes, and the directory's most alike word (by pg_trgm, above
+# its similarity threshold) when the directory does not have the word itself, with its lexemes.
+WORDS_AND_NEAREST = (
+    "SELECT s.word, tsvector_to_array(to_tsvector('english', s.word)), "
+    "n.word, tsvector_to_array(to_tsvector('english', n.word)) "
+    "FROM unnest(%s::text[]) AS s(word) LEFT JOIN LATERAL ("
+    "SELECT w.word FROM organisations_searchword w "
+    "WHERE w.word %% s.word AND NOT EXISTS ("
+    "SELECT 1 FROM organisations_searchword v WHERE v.word = s.word) "
+    "ORDER BY similarity(w.word, s.word) DESC, w.word LIMIT 1) n ON TRUE"
+)
