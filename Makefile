@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 LIGHTHOUSE := bench/lighthouse
 
-.PHONY: run test serve install install-test lint format migrate seed collectstatic editor clean \
+.PHONY: run test test-postgres serve install install-test lint format migrate seed collectstatic editor clean \
 	bench bench-quick bench-engines lighthouse soak backup restore
 
 # Installs are redone only when pyproject.toml changes.
@@ -34,6 +34,11 @@ run: install
 ## test: the whole suite (DATABASE_URL picks the database; SQLite by default)
 test: install-test
 	$(BIN)/python -m pytest
+
+## test-postgres: the whole suite on PostgreSQL: the server on 127.0.0.1:5432 when it answers,
+## otherwise a throwaway cluster from the installed server binaries, as CI does (.ci/with-postgres)
+test-postgres: install-test
+	bash .ci/with-postgres $(BIN)/python -m pytest
 
 ## serve: production-like: DEBUG off, hashed and compressed static files, gunicorn
 serve: install

@@ -76,7 +76,7 @@ class CrisisLine:
 
 CRISIS_LINES = (
     CrisisLine(
-        slug="999",
+        slug="emergency",
         known_as="999",
         name="In an emergency: 999",
         number="999",
@@ -88,7 +88,7 @@ CRISIS_LINES = (
         emergency=True,
     ),
     CrisisLine(
-        slug="111",
+        slug="nhs-111",
         known_as="NHS 111",
         name="NHS 111, mental health option",
         number="111",

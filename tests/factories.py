@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from organisations import models
+from organisations.facets import RELATIONS
 
 
 class ServiceTypeFactory(factory.django.DjangoModelFactory):
@@ -73,46 +74,25 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):
-    """A service; pass facets as lists, e.g. ``ServiceFactory(languages=[urdu])``."""
+    """A service; pass facets as lists by their Service field, e.g. ``ServiceFactory(languages=
+    [urdu])``: every facet of the registry (organisations/facets.py) is taken this way."""
 
     class Meta:
         model = models.Service
-        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Service {n:04d}")
     slug = factory.Sequence(lambda n: f"service-{n:04d}")
     is_active = True
 
-    @factory.post_generation
-    def service_types(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.service_types.set(extracted)
-
-    @factory.post_generation
-    def delivery_modes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.delivery_modes.set(extracted)
-
-    @factory.post_generation
-    def languages(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.languages.set(extracted)
-
-    @factory.post_generation
-    def practitioner_genders(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.practitioner_genders.set(extracted)
-
-    @factory.post_generation
-    def audiences(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.audiences.set(extracted)
-
-    @factory.post_generation
-    def areas(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.areas.set(extracted)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        chosen = {relation: kwargs.pop(relation) for relation in RELATIONS if relation in kwargs}
+        service = super()._create(model_class, *args, **kwargs)
+        for relation, values in chosen.items():
+            if values:
+                getattr(service, relation).set(values)
+        return service
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -5,13 +5,14 @@ form also reads ``sort`` and ``page``. Its form never fails: each field keeps th
 understood and says, as a notice, which it ignored and why, so a shared link with one stale value
 still shows results instead of an error. ``list_request()`` turns what the form understood into
 the one ``ListRequest`` (request.py) that both finders read; the finder through the models
-(finders.QuerySetFinder) filters services with this FilterSet's filters.
+(finders.QuerySetFinder) filters services with this FilterSet, bound to the understood values.
 
 The FilterSet filters *services*; the list shows the organisations that have at least one
 matching service. That is what makes facets hold for the same service: ``language=ur&gender=female``
 keeps only services that are both in Urdu and have women practitioners.
 """
 
+import copy
 import re
 import unicodedata
 from typing import NamedTuple
@@ -20,10 +21,10 @@ import django_filters
 from django import forms
 
 from ..choices import Sort
-from ..facets import FACETS
+from ..facets import FACETS, LookupFacet
 from ..models import Service
 from . import search
-from .request import Condition, ListRequest, options_of
+from .request import Condition, ListRequest
 
 SEARCH_MAX_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -46,10 +47,18 @@ def given(values):
     return [value for value in values if value.strip()]
 
 
+class EveryValue(forms.Widget):
+    """Every value of a repeated parameter (``QueryDict.getlist``). Never drawn: the filter form
+    is the template's (_filter_form.html)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name)
+
+
 class LenientField(forms.Field):
     """A form field that never fails: ``read(values)`` returns a Reading of all its values."""
 
-    widget = forms.SelectMultiple  # every value of a repeated parameter (QueryDict.getlist)
+    widget = EveryValue
 
     def clean(self, value):
         return self.read(value or [])
@@ -85,15 +94,19 @@ class SearchField(LenientField):
 
 
 class FacetField(LenientField):
-    """The values of one facet: any of them, in any case; each unknown one is named."""
+    """The values of one facet: any of them, in any case; each unknown one is named. ``lookups``
+    is set on each form's copy of the field (ListFilter.form)."""
 
-    def __init__(self, *, facet, lookups, **kwargs):
+    def __init__(self, *, facet, **kwargs):
         self.facet = facet
-        self.lookups = lookups
+        self.lookups = None
         super().__init__(**kwargs)
 
     def read(self, values):
-        known = {value for value, _label, _item in options_of(self.facet, self.lookups)}
+        if isinstance(self.facet, LookupFacet):
+            known = self.lookups.by_key[self.facet.param]
+        else:
+            known = {value for value, _label in self.facet.options()}
         chosen, notices = [], []
         for raw in given(values):
             value = raw.strip().lower()
@@ -146,25 +159,28 @@ class ListForm(forms.Form):
     page = PageField()
 
 
-class SearchFilter(django_filters.Filter):
+class ListFilterMixin:
+    def __deepcopy__(self, memo):
+        """Each FilterSet copies its filters: ours hold nothing mutable, so a shallow copy is a
+        copy, at a fraction of the cost of a deep one."""
+        return copy.copy(self)
+
+
+class SearchFilter(ListFilterMixin, django_filters.Filter):
     field_class = SearchField
 
     def filter(self, queryset, value):
         return queryset.search(value.value) if value.value else queryset
 
 
-class FacetFilter(django_filters.Filter):
+class FacetFilter(ListFilterMixin, django_filters.Filter):
     """Several values of one facet mean OR; each facet is one more condition on the service."""
+
+    field_class = FacetField
 
     def __init__(self, facet, **kwargs):
         self.facet = facet
-        super().__init__(label=facet.legend, **kwargs)
-
-    @property
-    def field(self):
-        if not hasattr(self, "_field"):
-            self._field = FacetField(facet=self.facet, lookups=self.parent.lookups, required=False)
-        return self._field
+        super().__init__(label=facet.legend, facet=facet, **kwargs)
 
     def filter(self, queryset, value):
         return queryset.matching(value.value) if value.value else queryset
@@ -190,7 +206,22 @@ class ListFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, lookups):
         self.lookups = lookups
-        super().__init__(data, Service.objects.public())
+        super().__init__(data, Service.objects.all())  # filter_queryset is given the public ones
+
+    def get_form_class(self):
+        """The form class, made once: its fields are the same for every request."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for facet in FACETS:
+                form.fields[facet.param].lookups = self.lookups
+        return self._form
 
     def filter_queryset(self, queryset):
         """Services matching every filter (the form's ``sort`` and ``page`` filter nothing)."""
@@ -216,5 +247,4 @@ class ListFilter(django_filters.FilterSet):
             page=number,
             page_given=page_given,
             notices=tuple(notice for reading in readings for notice in reading.notices),
-            filterset=self,
         )

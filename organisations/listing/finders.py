@@ -27,6 +27,7 @@ from ..choices import Sort
 from ..facets import LookupFacet
 from ..models import Organisation, Service
 from . import search, sql
+from .filters import ListFilter
 
 
 @dataclass
@@ -53,11 +54,13 @@ def finder_for(list_request):
 
 
 class QuerySetFinder:
-    """The list through the models: the FilterSet filters public services, then the
-    organisations that have one are read in order (a selector, ``Organisation.objects.listed``)."""
+    """The list through the models: the FilterSet, bound to the request's understood values,
+    filters public services, then the organisations that have one are read in order (a
+    selector, ``Organisation.objects.listed``)."""
 
     def __init__(self, list_request):
-        self.services = list_request.filterset.filter_queryset(Service.objects.public())
+        filterset = ListFilter(list_request.query, lookups=list_request.lookups)
+        self.services = filterset.filter_queryset(Service.objects.public())
         self.ordering = list_request.ordering
         self.corrected = None
 

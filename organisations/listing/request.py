@@ -10,7 +10,7 @@ A process keeps each request it read, by its raw query string, for as long as th
 at the same version (``read``): a repeated link is parsed once.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -73,8 +73,6 @@ class ListRequest:
     page: int = 1
     page_given: str = ""  # the page parameter as it came, for the cache key
     notices: tuple = ()  # what it ignored, in words
-    # The FilterSet that read it: the finder through the models filters with its filters.
-    filterset: object = field(default=None, compare=False, repr=False)
 
     @property
     def ordering(self):

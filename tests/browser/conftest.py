@@ -98,7 +98,7 @@ def restore_what_migrations_made():
     that kept the serialized rows when the database was set up before the browser.)
     """
     editors = import_module("organisations.migrations.0002_editors_group")
-    group, _created = Group.objects.get_or_create(name=editors.GROUP_NAME)
+    group, _created = Group.objects.get_or_create(name=editors.EDITORS)
     group.permissions.set(
         Permission.objects.filter(
             content_type__app_label="organisations", codename__in=editors.CODENAMES

@@ -1,0 +1,151 @@
+"""Suggestions moved to their own app by migration (organisations/suggestions/migrations): a
+database from before keeps every suggestion, the admin log of each, and the Editors group's right
+to review them; and the move can be undone. Run on a database of its own, made for the test."""
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BEFORE_THE_MOVE = """
+import json
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute(
+        "INSERT INTO organisations_suggestion (phone_wrong, website_wrong, email_wrong, "
+        "hours_wrong, services_wrong, closed, other_wrong, details, organisation_name, "
+        "organisation_website, contact_email, contact_consent, status, created_at) VALUES "
+        "(false, false, false, false, false, false, false, 'Please list us', 'Noor Trust', '', "
+        "'', false, 'new', CURRENT_TIMESTAMP)"
+    )
+    cursor.execute("SELECT id FROM organisations_suggestion")
+    suggestion = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT id FROM django_content_type WHERE app_label = 'organisations' "
+        "AND model = 'suggestion'"
+    )
+    content_type = cursor.fetchone()[0]
+    cursor.execute(
+        "INSERT INTO django_admin_log (action_time, object_id, object_repr, action_flag, "
+        "change_message, content_type_id, user_id) SELECT CURRENT_TIMESTAMP, %s, 'Noor Trust', 2, "
+        "'[]', %s, id FROM auth_user",
+        [str(suggestion), content_type],
+    )
+print(json.dumps({"suggestion": suggestion, "content_type": content_type}))
+"""
+
+AFTER_THE_MOVE = """
+import json
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from organisations.suggestions.models import Suggestion
+content_type = ContentType.objects.get_for_model(Suggestion)
+print(json.dumps({
+    "suggestions": list(Suggestion.objects.values_list("id", "organisation_name", "details")),
+    "content_type": content_type.id,
+    "old_content_type_left": ContentType.objects.filter(
+        app_label="organisations", model="suggestion").exists(),
+    "logged": list(LogEntry.objects.values_list("content_type_id", "object_id")),
+    "editors_may": sorted(
+        Group.objects.get(name="Editors").permissions
+        .filter(content_type=content_type).values_list("codename", flat=True)),
+}))
+"""
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A database of the test's own: an SQLite file, or a new PostgreSQL database beside the test
+    database when the suite runs on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"directory_migrations_{uuid.uuid4().hex[:8]}"
+    settings = connection.settings_dict
+    options = {"host": settings["HOST"], "port": settings["PORT"], "user": settings["USER"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **options) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **options) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def manage(database, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DIRECTORY_"))}
+    env.update(DATABASE_URL=database, DJANGO_DEBUG="0")
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def run(database, code):
+    return json.loads(manage(database, "shell", "--no-imports", "--command", code).splitlines()[-1])
+
+
+def test_a_database_from_before_keeps_its_suggestions_log_and_editors_rights(database):
+    manage(database, "migrate", "--no-input", "organisations", "0009_history")
+    manage(database, "migrate", "--no-input", "admin")
+    manage(
+        database,
+        "shell",
+        "--no-imports",
+        "--command",
+        "from django.contrib.auth.models "
+        "import User; User.objects.create_user('amina', password='a-long-password-1')",
+    )
+    before = run(database, BEFORE_THE_MOVE)
+
+    manage(database, "migrate", "--no-input")
+    after = run(database, AFTER_THE_MOVE)
+
+    assert after["suggestions"] == [[before["suggestion"], "Noor Trust", "Please list us"]]
+    # The same content type, now the new app's: permissions, grants and the log follow it.
+    assert after["content_type"] == before["content_type"]
+    assert not after["old_content_type_left"]
+    assert after["logged"] == [[before["content_type"], str(before["suggestion"])]]
+    assert after["editors_may"] == ["change_suggestion", "view_suggestion"]
+
+
+def test_the_move_can_be_undone_and_done_again(database):
+    manage(database, "migrate", "--no-input")
+    manage(
+        database,
+        "shell",
+        "--no-imports",
+        "--command",
+        "from organisations.suggestions.models "
+        "import Suggestion; Suggestion.objects.create(organisation_name='Sakina Circle')",
+    )
+
+    manage(database, "migrate", "--no-input", "suggestions", "zero")
+    back = run(
+        database,
+        "import json; from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('SELECT organisation_name FROM organisations_suggestion')\n"
+        "    print(json.dumps(c.fetchall()))",
+    )
+    assert back == [["Sakina Circle"]]
+
+    manage(database, "migrate", "--no-input")
+    again = run(database, AFTER_THE_MOVE)
+    assert [name for _id, name, _details in again["suggestions"]] == ["Sakina Circle"]
+    assert again["editors_may"] == ["change_suggestion", "view_suggestion"]
