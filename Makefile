@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 LIGHTHOUSE := bench/lighthouse
 
-.PHONY: run test test-postgres serve install install-test lint format migrate seed collectstatic editor clean \
+.PHONY: run test test-postgres serve install install-test lint format migrate seed editor clean \
 	bench bench-quick bench-engines lighthouse soak backup restore
 
 # Installs are redone only when pyproject.toml changes.
@@ -50,7 +50,7 @@ serve: install
 	$(BIN)/gunicorn directory.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 ## bench: load 10,000 then 100,000 synthetic organisations into PostgreSQL, drive gunicorn with
-## wrk and print the tables (README, Performance); about 15 minutes.
+## wrk and print the tables (docs/performance.md); about 15 minutes.
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -1,1 +1,2 @@
-"""The benchmark behind `make bench`; see bench/run.py and the README's Performance section."""
+"""The benchmark behind `make bench`; see bench/run.py and docs/performance.md; a Django app for
+its two commands (apps.py)."""

@@ -619,7 +619,7 @@ COUNT_ORGANISATIONS = (
 )
 FIRST_PUBLISHED_SLUG = (
     "from organisations.models import Organisation as O; "
-    "print(O.objects.filter(status='published').order_by('name', 'pk')"
+    "print(O.objects.published().order_by('name', 'pk')"
     ".values_list('slug', flat=True).first() or '')"
 )
 

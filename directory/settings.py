@@ -73,7 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that it compresses what every other middleware made: HTML, JSON. Pages from the
-    # page cache come compressed already (organisations/pagecache.py) and static files from
+    # page cache come compressed already (organisations/caching/pages.py) and static files from
     # whitenoise, so it leaves those alone.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -127,7 +127,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # How alike a directory word must be to a misspelled one to replace it, for pg_trgm's
-    # index-backed "%" operator (organisations/search.py): "anxeity"/"anxiety" is 0.33.
+    # index-backed "%" operator (organisations/listing/search.py): "anxeity"/"anxiety" is 0.33.
     # One request, one core: the server answers many requests at once, and a parallel plan spends
     # more CPU in all for each (a search at 100,000 organisations: 20 ms alone, 26 ms in three).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
@@ -190,7 +190,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Security headers and cookies (README, "Security headers and production settings").
+# Security headers and cookies (docs/operations.md, "Security headers and cookies").
 # The public site sets no cookies; only admin's sign-in and the public forms set the CSRF cookie,
 # and signing in the session cookie. Secure (HTTPS-only) cookies carry the __Host- prefix: the
 # browser then takes them only from this host, over HTTPS, for the whole site. `make serve`,

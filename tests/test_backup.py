@@ -7,14 +7,14 @@ is rendered afresh (each process starts with empty caches; the page cache is off
 """
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from . import commands
+from .commands import clean_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,24 +54,8 @@ print("PAGES" + json.dumps(pages))
 
 
 def manage(database_url, *args, check=True):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DIRECTORY_")) and key not in ("REDIS_URL",)
-    }
-    env.update(DATABASE_URL=database_url, DIRECTORY_PAGE_CACHE="0", DJANGO_DEBUG="0")
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
+    env = clean_environment(DATABASE_URL=database_url, DIRECTORY_PAGE_CACHE="0", DJANGO_DEBUG="0")
+    return commands.manage(*args, env=env, check=check)
 
 
 def render_pages(database_url):

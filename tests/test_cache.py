@@ -1,4 +1,5 @@
-"""Whole-page caching with exact invalidation, and conditional requests (pagecache.py)."""
+"""Whole-page caching with exact invalidation, and conditional requests
+(organisations/caching/pages.py)."""
 
 import datetime
 
@@ -178,7 +179,7 @@ def test_the_version_moves_with_each_change(db):
 def test_each_process_keeps_recent_pages_besides_the_shared_cache(
     client, listing, settings, django_assert_num_queries
 ):
-    """A page this process served is served again without the shared cache (pagecache.py), but
+    """A page this process served is served again without the shared cache (caching/pages.py), but
     only the last DIRECTORY_PAGES_KEPT of them, and only for the same version."""
     from django.core.cache import cache
 

@@ -1,5 +1,5 @@
-"""Security headers, cookies and the production settings (README, "Security headers and
-production settings").
+"""Security headers, cookies and the production settings (docs/operations.md, "Security headers
+and cookies").
 
 Every public page, for a visitor who has sent no form: the full header set, no cookie, and nothing
 loaded from another site. Admin and pages with a form: ``Referrer-Policy: same-origin``, so that
@@ -9,10 +9,7 @@ and ``manage.py check --deploy`` finds nothing.
 
 import datetime
 import json
-import os
 import secrets
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +24,8 @@ from django.urls import reverse
 from bench import run as bench
 from directory.middleware import SecurityHeadersMiddleware
 
+from . import commands
+from .commands import clean_environment
 from .factories import OrganisationFactory, ServiceFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -315,30 +314,16 @@ SETTINGS_TO_READ = [
 
 def production_environment(**overrides):
     """The caller's environment without its DJANGO_ and DIRECTORY_ settings, as in production."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DIRECTORY_"))
-    }
-    env.update(
+    return clean_environment(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="directory.example.org",
+        **overrides,
     )
-    env.update(overrides)
-    return {key: value for key, value in env.items() if value is not None}
 
 
 def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return commands.manage(*args, env=env, timeout=120)
 
 
 def settings_in(env):

@@ -3,16 +3,13 @@ database from before keeps every suggestion, the admin log of each, and the Edit
 to review them; and the move can be undone. Run on a database of its own, made for the test."""
 
 import json
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import commands
+from .commands import clean_environment
 
 BEFORE_THE_MOVE = """
 import json
@@ -81,19 +78,8 @@ def database(tmp_path):
 
 
 def manage(database, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DIRECTORY_"))}
-    env.update(DATABASE_URL=database, DJANGO_DEBUG="0")
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    env = clean_environment(DATABASE_URL=database, DJANGO_DEBUG="0")
+    return commands.manage(*args, env=env, check=True).stdout
 
 
 def run(database, code):

@@ -2,7 +2,6 @@
 every setting the settings file reads is named in .env.example; the product never imports the
 benchmarks' code."""
 
-import os
 import re
 import socket
 import subprocess
@@ -13,21 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from .commands import clean_environment, manage
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
 def without_a_key(tmp_path, **overrides):
     """Production's environment (DEBUG off) with no secret key, on a throwaway SQLite file."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DIRECTORY_"))}
-    env.update(
+    return clean_environment(
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SSL_REDIRECT="0",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **overrides,
     )
-    env.update(overrides)
-    return env
 
 
 def free_port():
@@ -112,16 +111,7 @@ def test_with_a_key_the_same_server_serves(tmp_path):
 
 def test_management_commands_run_without_a_key(tmp_path):
     """Commands serve no one: migrate, collectstatic and the rest work before a key is set."""
-    result = subprocess.run(
-        [PYTHON, "manage.py", "check"],
-        cwd=ROOT,
-        env=without_a_key(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    manage("check", env=without_a_key(tmp_path), check=True)
 
 
 def test_env_example_names_every_setting_the_settings_read():

@@ -28,8 +28,8 @@ LIST_QUERIES_REUSED = 3
 EMPTY_LIST_QUERIES_FIRST = 3
 EMPTY_LIST_QUERIES = 2
 # On PostgreSQL the first search for words this process has not seen at this version looks up
-# their stems and nearest words, in one query (organisations/search.py, known); when the search
-# finds nothing and some nearest words differ, it searches again with them.
+# their stems and nearest words, in one query (organisations/listing/search.py, known); when the
+# search finds nothing and some nearest words differ, it searches again with them.
 SEARCH_WORDS = 1 if connection.vendor == "postgresql" else 0
 # Detail: version + lookups + the organisation + its services + their facets; later requests at
 # the same version reuse each service as rendered (organisations/listing/fragments.py), so they

@@ -159,21 +159,23 @@ class ListForm(forms.Form):
     page = PageField()
 
 
-class ListFilterMixin:
+class ShallowCopied:
+    """A filter that holds nothing mutable (its facet is frozen)."""
+
     def __deepcopy__(self, memo):
         """Each FilterSet copies its filters: ours hold nothing mutable, so a shallow copy is a
         copy, at a fraction of the cost of a deep one."""
         return copy.copy(self)
 
 
-class SearchFilter(ListFilterMixin, django_filters.Filter):
+class SearchFilter(ShallowCopied, django_filters.Filter):
     field_class = SearchField
 
     def filter(self, queryset, value):
         return queryset.search(value.value) if value.value else queryset
 
 
-class FacetFilter(ListFilterMixin, django_filters.Filter):
+class FacetFilter(ShallowCopied, django_filters.Filter):
     """Several values of one facet mean OR; each facet is one more condition on the service."""
 
     field_class = FacetField

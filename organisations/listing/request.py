@@ -101,7 +101,7 @@ class ListRequest:
             query.setlist(condition.facet.param, list(condition.values))
         if self.sort:
             query["sort"] = self.sort
-        return query
+        return QueryDict(query.urlencode())  # kept for the version: nothing may change it
 
     @cached_property
     def cache_key(self):

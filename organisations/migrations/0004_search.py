@@ -1,4 +1,4 @@
-"""Full-text and similar-word search on PostgreSQL (organisations/search.py); nothing on SQLite.
+"""Full-text and similar-word search on PostgreSQL (organisations/listing/search.py); nothing on SQLite.
 
 Each service keeps a weighted ``search_vector``: A = service and organisation names, B =
 organisation summary and the names of the service's types, C = descriptions. Triggers keep it

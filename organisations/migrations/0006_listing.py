@@ -6,7 +6,7 @@ integer array (``keys``: kind * 100,000,000 + lookup id, see organisations/listi
 approach and the weighted search document. A row is about 700 bytes where a service row is
 1.6 KB, and its covering B-tree indexes hold everything a filter needs, so a filtered page of the
 list is one index-only walk in name order that stops after the rows it needs, whatever the size of
-the directory (README, Performance).
+the directory (docs/performance.md).
 
 ``organisations_searchword`` holds every word of the directory's names and texts, trigram-indexed,
 so a misspelled search is corrected word by word ("anxeity" -> "anxiety") and searched again.
@@ -19,6 +19,13 @@ command does). Nothing here exists on SQLite, where the list queries the models 
 
 from django.db import migrations
 
+from ._listing import (
+    KEY_BASE,
+    REFRESH_EVERY_SERVICE,
+    drop_link_triggers,
+    link_triggers,
+    refresh_function,
+)
 from ._postgresql import on_postgresql
 
 LINK_TABLES = [
@@ -29,12 +36,7 @@ LINK_TABLES = [
     ("organisations_service_audiences", "audience_id", 5),
     ("organisations_service_areas", "area_id", 6),
 ]
-KEY_BASE = 100_000_000
-
-KEYS = "\n            UNION ALL ".join(
-    f"SELECT {kind * KEY_BASE} + {column} FROM {table} WHERE service_id = s.id"
-    for table, column, kind in LINK_TABLES
-)
+REFRESH_FUNCTION = refresh_function(LINK_TABLES)
 
 FORWARD = rf"""
 DROP INDEX IF EXISTS organisations_service_name_trgm;
@@ -54,30 +56,7 @@ CREATE TABLE organisations_listing (
 
 CREATE TABLE organisations_searchword (word text PRIMARY KEY);
 
-CREATE FUNCTION organisations_listing_refresh(ids bigint[]) RETURNS void
-LANGUAGE sql AS $$
-    DELETE FROM organisations_listing WHERE service_id = ANY(ids);
-    INSERT INTO organisations_listing
-    SELECT s.id, s.organisation_id, lower(o.name), lower(s.name), o.last_verified,
-           ARRAY(
-            {KEYS}
-           )::integer[],
-           s.cost, s.faith_approach, coalesce(s.search_vector, ''::tsvector)
-      FROM organisations_service s
-      JOIN organisations_organisation o ON o.id = s.organisation_id
-     WHERE s.id = ANY(ids) AND s.is_active AND o.status = 'published';
-    INSERT INTO organisations_searchword (word)
-    SELECT DISTINCT word
-      FROM organisations_service s
-      JOIN organisations_organisation o ON o.id = s.organisation_id,
-           regexp_split_to_table(
-               lower(concat_ws(' ', s.name, s.description, o.name, o.summary, o.description)),
-               '[^[:alnum:]]+'
-           ) AS word
-     WHERE s.id = ANY(ids) AND length(word) BETWEEN 3 AND 40 AND word ~ '[[:alpha:]]'
-    ON CONFLICT DO NOTHING;
-$$;
-
+{REFRESH_FUNCTION}
 CREATE FUNCTION organisations_listing_deferred() RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT coalesce(current_setting('directory.defer_listing', true), '') = 'on'
@@ -137,17 +116,10 @@ END $$;
 """
 
 for _table, _column, _kind in LINK_TABLES:
-    FORWARD += f"""
-CREATE TRIGGER organisations_listing_added AFTER INSERT ON {_table}
-REFERENCING NEW TABLE AS changed
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_links_changed();
-CREATE TRIGGER organisations_listing_removed AFTER DELETE ON {_table}
-REFERENCING OLD TABLE AS changed
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_links_changed();
-"""
+    FORWARD += link_triggers(_table)
 
-FORWARD += """
-SELECT organisations_listing_refresh(ARRAY(SELECT id FROM organisations_service));
+FORWARD += f"""
+{REFRESH_EVERY_SERVICE}
 
 -- A page in name order, or in order of last check: index-only walks that stop early.
 CREATE INDEX organisations_listing_by_name ON organisations_listing
@@ -166,11 +138,7 @@ CREATE INDEX organisations_searchword_trgm ON organisations_searchword
 
 BACKWARD = "\n".join(
     [
-        *(
-            f"DROP TRIGGER IF EXISTS organisations_listing_added ON {table};\n"
-            f"DROP TRIGGER IF EXISTS organisations_listing_removed ON {table};"
-            for table, _column, _kind in LINK_TABLES
-        ),
+        *(drop_link_triggers(table) for table, _column, _kind in LINK_TABLES),
         "DROP TRIGGER IF EXISTS organisations_listing_organisation_updated "
         "ON organisations_organisation;",
         "DROP TRIGGER IF EXISTS organisations_listing_organisation_deleted "

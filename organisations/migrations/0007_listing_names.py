@@ -1,4 +1,4 @@
-"""Search in order of relevance without ranking every match (README, Search and Performance).
+"""Search in order of relevance without ranking every match (docs/architecture.md, Search; docs/performance.md).
 
 A search lists first the organisations with a service whose names (the organisation's and the
 service's: weight A of its document) hold every word, then those whose summary or type names also
