@@ -1,5 +1,6 @@
 """The crisis lines in a template (directory/crisis_lines.py): needs no request, so the error
-pages, which render without one, can use it too.
+pages, which render without one, can use it too. The lines are constants of the code, so each
+place's HTML is made once per process (with DEBUG on, every time, so that a template edit shows).
 
     {% load crisis %}
     {% crisis_lines "panel" %}         the lines of one place, through includes/crisis_lines.html
@@ -7,23 +8,32 @@ pages, which render without one, can use it too.
     {% crisis_lines_in_a_list %}       "999, NHS 111, Samaritans 116 123, …": for a description
 """
 
+from functools import cache
+
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 
 from ..crisis_lines import BY_SLUG, Place, in_a_list, lines_for
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/crisis_lines.html")
+@register.simple_tag
 def crisis_lines(place):
+    """The lines of one place, through includes/crisis_lines.html."""
     place = Place(place)
+    return render(place) if settings.DEBUG else rendered(place)
+
+
+def render(place):
     sentence = {
         Place.BANNER: "banner",
         Place.PANEL: "summary",
         Place.SHEET: "summary",
         Place.PAGE: "lead",
     }[place]
-    return {
+    context = {
         "lines": [
             {
                 "line": line,
@@ -35,6 +45,10 @@ def crisis_lines(place):
         "in_full": place == Place.PAGE,
         "in_a_sentence": place == Place.BANNER,
     }
+    return render_to_string("includes/crisis_lines.html", context)
+
+
+rendered = cache(render)
 
 
 @register.simple_tag
