@@ -314,12 +314,12 @@ SETTINGS_TO_READ = [
 
 def production_environment(**overrides):
     """The caller's environment without its DJANGO_ and DIRECTORY_ settings, as in production."""
-    return clean_environment(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="directory.example.org",
-        **overrides,
-    )
+    production = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "directory.example.org",
+    }
+    return clean_environment(**{**production, **overrides})
 
 
 def manage(*args, env):
