@@ -247,14 +247,20 @@ LOGGING = {
 }
 
 # Django's cache: Redis when REDIS_URL is set (shared by every worker and server, as production
-# needs), otherwise each process's own memory.
+# needs), otherwise each process's own memory. Django's Redis backend, made to serve as an empty
+# cache while Redis is down instead of failing the page (directory/cache.py); a Redis that hangs
+# costs at most these timeouts, once a second per process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "directory.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "directory",
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:

@@ -30,19 +30,25 @@ class Lookups:
             param: {item.key: item for item in items} for param, items in by_param.items()
         }
         self.by_pk = {param: {item.pk: item for item in items} for param, items in by_param.items()}
+        # Each value's place in its facet's display order, for sorting a service's values.
+        self.place = {
+            param: {item.pk: n for n, item in enumerate(items)} for param, items in by_param.items()
+        }
 
     def __getitem__(self, param):
         return self.by_param[param]
 
-    def get(self, param, key):
-        """The value of facet ``param`` whose URL key is ``key``, or None."""
-        return self.by_key[param].get(key)
+
+def _own_columns(model):
+    """Which of the optional columns (native name, right to left, UK-wide) ``model`` has."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return [name for name in _COLUMNS if name in names]
 
 
 def _rows(facet):
     model = facet.model
-    names = {field.name for field in model._meta.concrete_fields}
-    extra = {name: F(name) if name in names else value for name, value in _COLUMNS.items()}
+    own = _own_columns(model)
+    extra = {name: F(name) if name in own else value for name, value in _COLUMNS.items()}
     return (
         model.objects.order_by()
         .annotate(kind=Value(facet.param, output_field=models.CharField()), key_=F(model.KEY_FIELD))
@@ -51,17 +57,11 @@ def _rows(facet):
     )
 
 
-def _build(model, row):
-    _kind, pk, name, key, position, native_name, is_rtl, is_national = row
+def _build(model, own, row):
+    _kind, pk, name, key, position, *optional = row
     fields = {"id": pk, "name": name, "position": position, model.KEY_FIELD: key}
-    names = {field.name for field in model._meta.concrete_fields}
-    for field, value in (
-        ("native_name", native_name),
-        ("is_rtl", bool(is_rtl)),
-        ("is_national", bool(is_national)),
-    ):
-        if field in names:
-            fields[field] = value
+    values = dict(zip(_COLUMNS, optional, strict=True))
+    fields.update({column: values[column] for column in own})
     item = model(**fields)
     item._state.adding = False
     item._state.db = "default"
@@ -76,10 +76,10 @@ def load_lookups(version=None):
         if found is not None:
             return found
     queries = [_rows(facet) for facet in LOOKUP_FACETS]
-    models_by_param = {facet.param: facet.model for facet in LOOKUP_FACETS}
+    built = {facet.param: (facet.model, _own_columns(facet.model)) for facet in LOOKUP_FACETS}
     by_param = {facet.param: [] for facet in LOOKUP_FACETS}
     for row in queries[0].union(*queries[1:], all=True):
-        by_param[row[0]].append(_build(models_by_param[row[0]], row))
+        by_param[row[0]].append(_build(*built[row[0]], row))
     for items in by_param.values():
         items.sort(key=lambda item: (item.position, item.name))
     lookups = Lookups(by_param)
@@ -101,10 +101,6 @@ def attach_facets(services, lookups):
         .values_list("kind", "service_id", facet.link_column)
         for facet in LOOKUP_FACETS
     ]
-    order = {
-        param: {item.pk: n for n, item in enumerate(items)}
-        for param, items in lookups.by_param.items()
-    }
     for service in services:
         service.facets = {facet.param: [] for facet in LOOKUP_FACETS}
     services_by_id = {service.pk: service for service in services}
@@ -114,5 +110,6 @@ def attach_facets(services, lookups):
             services_by_id[service_id].facets[kind].append(item)
     for service in services:
         for param, items in service.facets.items():
-            items.sort(key=lambda item, param=param: order[param][item.pk])
+            place = lookups.place[param]
+            items.sort(key=lambda item, place=place: place[item.pk])
     return services

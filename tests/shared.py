@@ -123,3 +123,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def redis_server():
+    """A real redis-server of the test's own, on its own port (tests/redis_server.py)."""
+    from tests.redis_server import RedisServer
+
+    with RedisServer() as server:
+        yield server

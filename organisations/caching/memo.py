@@ -56,9 +56,6 @@ class Shelf:
         with self.memo.lock:
             self.items = OrderedDict()
 
-    def __len__(self):
-        return len(self.items)
-
 
 class Memo:
     def __init__(self):

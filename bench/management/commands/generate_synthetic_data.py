@@ -23,6 +23,7 @@ from organisations.caching.versioning import directory_changed
 from organisations.choices import Cost, FaithApproach, Referral
 from organisations.facets import BY_PARAM, LOOKUP_FACETS, lookup_models
 from organisations.models import Organisation, Service
+from organisations.services import refresh_statistics
 
 PREFIX = "synthetic-"
 CHUNK = 5_000  # organisations per transaction
@@ -275,6 +276,10 @@ class Command(BaseCommand):
                     f"({time.perf_counter() - started:.1f} s)"
                 )
 
+        analysing = time.perf_counter()
+        refresh_statistics()  # without it the planner knows nothing of the rows just written
+        if verbosity >= 1:
+            self.stdout.write(f"  ANALYZE in {time.perf_counter() - analysing:.1f} s")
         directory_changed()  # bulk inserts send no signals, so cached pages learn of it here
         if verbosity < 1:
             return

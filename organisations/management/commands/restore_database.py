@@ -2,8 +2,8 @@
 
 The target is the database ``DATABASE_URL`` names; it must have no tables, so that a restore can
 never quietly mix two directories, unless ``--force`` (``FORCE=1``) says to replace what is there.
-Then ``migrate`` runs (a dump from an older release gets the newer migrations) and Django's cache
-is emptied: cached pages belong to the directory that was there before.
+Then ``migrate`` runs (a dump from an older release gets the newer migrations), ANALYZE gives the
+planner statistics for what was loaded, and Django's cache is emptied: cached pages belong to the directory that was there before.
 """
 
 import sqlite3
@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connections
+
+from organisations.services import refresh_statistics
 
 from .backup_database import postgres_arguments, postgres_program, run
 
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             self.restore_sqlite(connection, path)
         connection.close()  # the next query sees the restored schema
         call_command("migrate", database=database, interactive=False, verbosity=0)
+        refresh_statistics(database)  # pg_restore leaves the planner without statistics
         cache.clear()
         self.stdout.write(f"Restored {path} into {connection.settings_dict['NAME']}.")
 
