@@ -108,3 +108,22 @@ class Suggestion(models.Model):
 
     def problem_labels(self):
         return [label for name, label in self.PROBLEMS if getattr(self, name)]
+
+
+class SubmissionCount(models.Model):
+    """How many times one client sent a suggestion form in its current hour, counted here when
+    there is no Redis or it does not answer (limits.py). The hour starts at the client's first
+    attempt; ``purge_suggestions`` deletes the rows whose hour has ended."""
+
+    client = models.CharField(max_length=32, help_text="A hash of the address (limits.client_id).")
+    started_at = models.DateTimeField(help_text="The first attempt of the current hour.")
+    attempts = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["started_at", "client"]
+        constraints = [
+            models.UniqueConstraint(fields=["client"], name="submission_count_one_per_client"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempts} from {self.client} since {self.started_at:%Y-%m-%d %H:%M}"
