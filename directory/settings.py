@@ -72,7 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it compresses what every other middleware made: HTML, JSON. Pages from the
+    # Outermost: a repeat of a page from the page cache is answered here, as it left the whole
+    # stack the first time (organisations/caching/replay.py); everything below has run for it once.
+    "organisations.caching.replay.StoredPageMiddleware",
+    # Then, so that it compresses what every other middleware made: HTML, JSON. Pages from the
     # page cache come compressed already (organisations/caching/pages.py) and static files from
     # whitenoise, so it leaves those alone.
     "django.middleware.gzip.GZipMiddleware",

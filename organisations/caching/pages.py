@@ -32,6 +32,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 
 from .memo import memo
+from .replay import mark_storable
 from .versioning import current_state
 
 # Browsers and proxies may keep a page but must ask whether it changed (a cheap 304) before
@@ -57,7 +58,8 @@ class CachedPageMixin:
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        self.state = current_state()
+        # Read once per request: replay.py may have read it already.
+        self.state = getattr(request, "directory_state", None) or current_state()
         if request.method not in ("GET", "HEAD"):
             return super().dispatch(request, *args, **kwargs)
         key = self.page_key()
@@ -76,7 +78,7 @@ class CachedPageMixin:
         if use_cache:
             stored = _find(self.state.version, cache_key)
             if stored is not None:
-                return _from_stored(request, stored, etag, last_modified)
+                return self.storable(_from_stored(request, stored, etag, last_modified))
 
         response = self.rendered(super().dispatch(request, *args, **kwargs))
         if response.status_code != 200 or not getattr(response, "cacheable", True):
@@ -90,7 +92,12 @@ class CachedPageMixin:
         )
         cache.set(cache_key, stored, STORE_SECONDS)
         KEPT.put(self.state.version, cache_key, stored)
-        return _from_stored(request, stored, etag, last_modified)
+        return self.storable(_from_stored(request, stored, etag, last_modified))
+
+    def storable(self, response):
+        """A page from the page cache: replay.py may send it again as it leaves."""
+        mark_storable(response, self.state.version)
+        return response
 
     @staticmethod
     def rendered(response):

@@ -11,7 +11,7 @@ changes, which send no signals, go through organisations/services.py, which call
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models import F
 from django.db.models.functions import Now
 
@@ -37,15 +37,22 @@ def directory_changed(using="default"):
 
 def current_state(using="default"):
     """The directory's version and when it last changed: one primary-key read on every request,
-    so written as plain SQL (the ORM would cost more than the query)."""
-    from organisations.models import DirectoryVersion
+    so written as plain SQL (the ORM would cost more than the query).
 
+    It is the first query of every page, so it is also the connection's health check: with
+    ``CONN_HEALTH_CHECKS`` Django would send ``SELECT 1`` before it, a second round trip on every
+    request. Instead the read itself tells: if a kept connection has died (the database
+    restarted), it is closed and the read made once more on a new one, as Django's own check
+    would have done.
+    """
     connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT version, changed_at FROM {DirectoryVersion._meta.db_table} WHERE id = 1"
-        )
-        row = cursor.fetchone()
+    try:
+        row = _read_version(connection, as_health_check=True)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise  # a transaction cannot move to another connection
+        connection.close()
+        row = _read_version(connection, as_health_check=False)
     if row is None:
         # Only before the first change on a database migrated without its data migration.
         return State(version=0, changed_at=datetime(2000, 1, 1, tzinfo=UTC))
@@ -55,3 +62,15 @@ def current_state(using="default"):
     if changed_at.tzinfo is None:
         changed_at = changed_at.replace(tzinfo=UTC)
     return State(version=version, changed_at=changed_at)
+
+
+def _read_version(connection, as_health_check):
+    from organisations.models import DirectoryVersion
+
+    if as_health_check and connection.health_check_enabled and not connection.in_atomic_block:
+        connection.health_check_done = True  # this read is the check: no SELECT 1 first
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, changed_at FROM {DirectoryVersion._meta.db_table} WHERE id = 1"
+        )
+        return cursor.fetchone()

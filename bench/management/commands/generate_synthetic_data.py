@@ -277,9 +277,9 @@ class Command(BaseCommand):
                 )
 
         analysing = time.perf_counter()
-        refresh_statistics()  # without it the planner knows nothing of the rows just written
+        refresh_statistics()  # statistics and the visibility map for what was just written
         if verbosity >= 1:
-            self.stdout.write(f"  ANALYZE in {time.perf_counter() - analysing:.1f} s")
+            self.stdout.write(f"  VACUUM ANALYZE in {time.perf_counter() - analysing:.1f} s")
         directory_changed()  # bulk inserts send no signals, so cached pages learn of it here
         if verbosity < 1:
             return

@@ -2,8 +2,9 @@
 
 The target is the database ``DATABASE_URL`` names; it must have no tables, so that a restore can
 never quietly mix two directories, unless ``--force`` (``FORCE=1``) says to replace what is there.
-Then ``migrate`` runs (a dump from an older release gets the newer migrations), ANALYZE gives the
-planner statistics for what was loaded, and Django's cache is emptied: cached pages belong to the directory that was there before.
+Then ``migrate`` runs (a dump from an older release gets the newer migrations), the planner gets
+statistics for what was loaded (``refresh_statistics``), and Django's cache is emptied: cached
+pages belong to the directory that was there before.
 """
 
 import sqlite3
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             self.restore_sqlite(connection, path)
         connection.close()  # the next query sees the restored schema
         call_command("migrate", database=database, interactive=False, verbosity=0)
-        refresh_statistics(database)  # pg_restore leaves the planner without statistics
+        refresh_statistics(database)  # statistics for the planner, as after every bulk load
         cache.clear()
         self.stdout.write(f"Restored {path} into {connection.settings_dict['NAME']}.")
 

@@ -1,0 +1,210 @@
+"""`make bench-hit-path`: where a request's time goes inside Django, without the network.
+
+Calls Django's WSGI application in this process, as gunicorn would (no socket, no HTTP parsing),
+with the production settings (``DEBUG`` off, the page cache on), against the database in
+``DATABASE_URL`` (by default the benchmark's ``directory_bench``, which ``make bench`` leaves) and
+the Redis in ``REDIS_URL`` when set. Two things:
+
+1. **What each middleware costs.** For ``/healthz`` and for cached pages, microseconds per request
+   with the whole ``MIDDLEWARE`` and with each middleware left out in turn: the difference is
+   what that middleware costs that request. Best of several rounds.
+2. **A profile of a cache hit** (``--profile PATH``): cProfile over many requests for one page,
+   the functions that took the most time, with and without what they call.
+
+    make bench-hit-path                                    # the middleware table
+    .venv/bin/python bench/hit_path.py --profile /organisations/
+    .venv/bin/python bench/hit_path.py --uncached --profile "/organisations/?q=anxiety"
+
+Figures here are per request in one process, so they add up differently from wrk's throughput
+(which includes gunicorn, the kernel and wrk itself); compare them with each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = 5
+REQUESTS_PER_ROUND = 400
+
+
+def configure(page_cache=True):
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/directory_bench")
+    os.environ.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DIRECTORY_PAGE_CACHE="1" if page_cache else "0",
+        DJANGO_SETTINGS_MODULE="directory.settings",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def environ_for(path: str) -> dict:
+    path_info, _, query = path.partition("?")
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_ACCEPT_ENCODING": "gzip",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+
+
+def application(middleware: list[str]):
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    settings.MIDDLEWARE = middleware
+    return WSGIHandler()
+
+
+def request(app, path: str) -> str:
+    status = []
+
+    def start_response(line, headers, exc_info=None):
+        status.append(line)
+
+    body = app(environ_for(path), start_response)
+    for _chunk in body:
+        pass
+    if hasattr(body, "close"):
+        body.close()
+    return status[0]
+
+
+def microseconds_per_request(app, path: str) -> float:
+    for _ in range(50):  # fill every cache this page uses
+        request(app, path)
+    best = float("inf")
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for _ in range(REQUESTS_PER_ROUND):
+            request(app, path)
+        best = min(best, (time.perf_counter() - started) / REQUESTS_PER_ROUND)
+    return best * 1e6
+
+
+def pages() -> list[tuple[str, str]]:
+    from organisations.models import Organisation
+
+    slug = (
+        Organisation.objects.published().order_by("name", "pk").values_list("slug", flat=True)
+    ).first()
+    found = [
+        ("/healthz", "/healthz"),
+        ("list", "/organisations/"),
+        ("filtered", "/organisations/?type=counselling&area=london&cost=free"),
+        ("search", "/organisations/?q=anxiety+counselling"),
+        ("urgent help", "/urgent-help/"),
+    ]
+    if slug:
+        found.insert(4, ("detail", f"/organisations/{slug}/"))
+    return found
+
+
+def middleware_table() -> str:
+    from django.conf import settings
+
+    full = list(settings.MIDDLEWARE)
+    measured = pages()
+    for _label, path in measured:
+        status = request(application(full), path)
+        if not status.startswith("200"):
+            raise SystemExit(f"{path} answered {status}: nothing to measure")
+    rows = []
+    whole = {label: microseconds_per_request(application(full), path) for label, path in measured}
+    rows.append(["all of MIDDLEWARE", *(f"{whole[label]:,.0f}" for label, _ in measured)])
+    for name in full:
+        app = application([other for other in full if other != name])
+        costs = []
+        for label, path in measured:
+            without = microseconds_per_request(app, path)
+            costs.append(f"{whole[label] - without:+,.0f}")
+        rows.append([f"cost of {name.rsplit('.', 1)[-1]}", *costs])
+    rows.append(
+        ["no middleware at all"]
+        + [f"{microseconds_per_request(application([]), path):,.0f}" for _, path in measured]
+    )
+    settings.MIDDLEWARE = full
+    headers = ["µs per request", *(label for label, _ in measured)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells):
+        return "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"
+    return "\n".join([line(headers), rule, *map(line, rows)])
+
+
+def profile(path: str, count: int = 2000) -> str:
+    from django.conf import settings
+
+    app = application(list(settings.MIDDLEWARE))
+    for _ in range(50):
+        request(app, path)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        request(app, path)
+    profiler.disable()
+    elapsed = (time.perf_counter() - started) / count * 1e6
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(30)
+    return f"{path}: {elapsed:,.0f} µs per request under the profiler, {count} requests\n" + (
+        out.getvalue()
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profile", metavar="PATH", help="profile cache hits of this page")
+    parser.add_argument("--requests", type=int, default=2000, help="how many to profile")
+    parser.add_argument(
+        "--uncached", action="store_true", help="with the page cache off (DIRECTORY_PAGE_CACHE=0)"
+    )
+    arguments = parser.parse_args()
+    configure(page_cache=not arguments.uncached)
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(
+        f"Database {settings.DATABASES['default']['NAME']}; cache {backend}; load average "
+        f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+    )
+    if arguments.profile:
+        print(profile(arguments.profile, arguments.requests))
+    else:
+        print(middleware_table())
+    print(f"Load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
