@@ -40,7 +40,9 @@ def plain_http():
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Each test starts with empty caches: a rolled-back test reuses the directory's version
-    numbers, so nothing kept for a version by an earlier test may be found."""
+    numbers, so nothing kept for a version by an earlier test may be found. With ``REDIS_URL``
+    set, ``cache.clear()`` empties that whole Redis database (FLUSHDB): point the tests at one
+    that holds nothing else (.ci/with-redis uses database 13)."""
     from django.core.cache import cache
 
     from organisations.caching import memo
