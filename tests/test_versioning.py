@@ -1,0 +1,78 @@
+"""The version read is also the connection's health check (organisations/caching/versioning.py):
+one round trip on a healthy connection, and a connection the database dropped is replaced."""
+
+import psycopg
+import pytest
+from django.db import connections
+
+from organisations.caching.versioning import current_state, directory_changed
+
+connection = connections["default"]  # the wrapper itself (django.db.connection is a proxy)
+
+
+@pytest.fixture
+def health_checks_on(monkeypatch):
+    """As in production (settings: conn_health_checks=True), counting Django's own checks."""
+    checks = {"SELECT 1": 0}
+    real = type(connection).is_usable
+
+    def counting(self):
+        checks["SELECT 1"] += 1
+        return real(self)
+
+    monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", True)
+    monkeypatch.setattr(type(connection), "is_usable", counting)
+    connection.ensure_connection()
+    connection.health_check_enabled = True
+    connection.health_check_done = False  # as at the start of every request
+    return checks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_read_is_the_health_check(health_checks_on):
+    directory_changed()
+    connection.health_check_done = False
+    before = health_checks_on["SELECT 1"]
+    assert current_state().version >= 1
+    assert health_checks_on["SELECT 1"] == before  # no SELECT 1 before the read
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_database_dropped_is_replaced(health_checks_on):
+    directory_changed()
+    version = current_state().version
+    backend = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+    connection.health_check_done = False  # the next request
+    assert current_state().version == version
+    assert connection.connection.info.backend_pid != backend
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_inside_a_transaction_a_dropped_connection_is_not_retried(health_checks_on):
+    """A transaction cannot move to a new connection: the error reaches the caller."""
+    from django.db import InterfaceError, OperationalError
+
+    backend = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+    with pytest.raises((OperationalError, InterfaceError)):
+        current_state()
+    connection.close()
