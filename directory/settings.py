@@ -128,14 +128,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # How alike a directory word must be to a misspelled one to replace it, for pg_trgm's
-    # index-backed "%" operator (organisations/listing/search.py): "anxeity"/"anxiety" is 0.33.
-    # One request, one core: the server answers many requests at once, and a parallel plan spends
-    # more CPU in all for each (a search at 100,000 organisations: 20 ms alone, 26 ms in three).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.similarity_threshold=0.3 -c max_parallel_workers_per_gather=0"
-    )
+# Nothing the directory needs lives in a connection's state, so it works the same behind PgBouncer
+# in transaction pooling (docs/operations.md, "PgBouncer"): the trigram threshold is set with SET
+# LOCAL in the one transaction that uses it (organisations/listing/search.py), and "no parallel
+# workers" is the database's default (migration 0011). DJANGO_DB_TRANSACTION_POOLING=1 turns off
+# server-side cursors (QuerySet.iterator()), which need the same server connection throughout.
+if env_bool("DJANGO_DB_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

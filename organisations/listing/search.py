@@ -18,7 +18,7 @@ relevance, and the index of names' words it walks, in finders.py, sql.py and mig
 
 import re
 
-from django.db import connection
+from django.db import connection, transaction
 
 from ..caching.memo import memo
 from . import sql
@@ -27,6 +27,11 @@ MAX_WORDS = 10
 # Endings of a word for a person who does something, longest first, and the shortest root kept.
 AGENT_ENDINGS = ("ists", "ors", "ers", "ist", "or", "er")
 SHORTEST_ROOT = 5
+# How alike a directory word must be to a misspelled one to replace it ("anxeity"/"anxiety" is
+# 0.33), for pg_trgm's index-backed "%" operator. PostgreSQL's own default too, but set with SET
+# LOCAL in the lookup's own transaction, so that neither a server's setting nor a pooled
+# connection's last user can change it.
+SIMILARITY_THRESHOLD = 0.3
 # What this process knows of words searched for, at one version of the directory (``known``).
 KNOWN = memo.shelf("search words", limit=lambda: 10_000)
 _WORD = re.compile(r"[^\W_]+")
@@ -61,12 +66,14 @@ def known(searched, version):
     pg_trgm, above its similarity threshold), else itself.
 
     Kept in this process for the directory's ``version``, so a repeated word costs nothing and a
-    new one costs one query for all of them. The nearest word's own lexemes come with it.
+    new one costs one query for all of them (in a transaction of its own, with the threshold set
+    for it alone). The nearest word's own lexemes come with it.
     """
     found = KNOWN.get_many(version, dict.fromkeys(searched))
     missing = [word for word in dict.fromkeys(searched) if word not in found]
     if missing:
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {SIMILARITY_THRESHOLD}")
             cursor.execute(sql.WORDS_AND_NEAREST, [missing])
             for word, stems, nearest, nearest_stems in cursor.fetchall():
                 found[word] = (tuple(stems), nearest or word)
