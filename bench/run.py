@@ -214,6 +214,9 @@ class RunResult:
     worker_peak_rss_mb: list[float] = field(default_factory=list)
     worker_timeouts: int = 0  # workers gunicorn killed for a request over its 30 s timeout
     cache_backend: str = ""
+    # /healthz measured again after every page: the ratios are to the mean of both, so that a
+    # machine that slows down or speeds up during a run moves the baseline with the pages.
+    baseline_end: WrkResult | None = None
 
     def page(self, label: str) -> PageResult | None:
         return next((page for page in self.pages if page.label == label), None)
@@ -229,12 +232,22 @@ def ratio_to_baseline(page_rps: float | None, baseline_rps: float | None) -> flo
     return page_rps / baseline_rps
 
 
-def fill_ratios(run: RunResult) -> None:
+def baseline_rps(run: RunResult) -> float | None:
+    """/healthz's requests per second: the mean of the start's and the end's when both ran."""
     baseline = run.page(BASELINE)
-    baseline_rps = baseline.wrk.requests_per_second if baseline and baseline.wrk else None
+    measured = [
+        wrk.requests_per_second
+        for wrk in (baseline.wrk if baseline else None, run.baseline_end)
+        if wrk is not None
+    ]
+    return sum(measured) / len(measured) if measured else None
+
+
+def fill_ratios(run: RunResult) -> None:
+    baseline = baseline_rps(run)
     for page in run.pages:
         rps = page.wrk.requests_per_second if page.wrk else None
-        page.ratio = ratio_to_baseline(rps, baseline_rps)
+        page.ratio = ratio_to_baseline(rps, baseline)
 
 
 def _number(value: float | None, digits: int) -> str:
@@ -302,6 +315,12 @@ def format_run(run: RunResult) -> str:
     table = markdown_table(TABLE_HEADERS, [page_row(page) for page in run.pages])
     rss = ", ".join(f"{mb:.1f}" for mb in run.worker_peak_rss_mb) or "not read"
     backend = f"; cache: {run.cache_backend}" if run.cache_backend else ""
+    baseline = run.page(BASELINE)
+    if baseline and baseline.wrk and run.baseline_end:
+        backend += (
+            f"\n/healthz at the start {baseline.wrk.requests_per_second:,.1f} req/s, at the end "
+            f"{run.baseline_end.requests_per_second:,.1f}: ratios are to their mean"
+        )
     timeouts = (
         f"\nFLAG: gunicorn killed {run.worker_timeouts} worker(s) for a request over 30 s "
         "(WORKER TIMEOUT in its log).\n"
@@ -959,6 +978,10 @@ def run_mode(
             wrk_outputs.append(measure_page(page, server, settings.seconds, settings.warmup))
             if not server.alive():
                 raise HarnessError(f"gunicorn died during the run:\n{server.log_tail()}")
+        say(f"{size:,} {mode}: {BASELINE} again, for the baseline's drift")
+        again = PageResult(BASELINE, BASELINE)
+        wrk_outputs.append(measure_page(again, server, settings.seconds, settings.warmup))
+        run.baseline_end = again.wrk
         (RESULTS_DIR / f"wrk-{size}-{mode}.txt").write_text("\n".join(wrk_outputs))
         run.worker_peak_rss_mb = sorted(server.peak_rss_by_worker.values())
         run.worker_timeouts = server.worker_timeouts()

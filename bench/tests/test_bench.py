@@ -234,6 +234,16 @@ def test_fill_ratios_divides_by_the_baseline_of_the_same_run():
     assert [p.ratio for p in result.pages] == [pytest.approx(1.0), pytest.approx(0.125)]
 
 
+def test_the_baseline_is_the_mean_of_healthz_at_the_start_and_the_end():
+    result = run.RunResult(
+        10_000, "uncached", [page(run.BASELINE, 1000.0, queries=1), page(LIST, 300.0)]
+    )
+    result.baseline_end = run.WrkResult(1400.0, p50_ms=5.0, p99_ms=9.0, requests=14_000)
+    run.fill_ratios(result)
+    assert result.pages[1].ratio == pytest.approx(0.25)
+    assert "/healthz at the start 1,000.0 req/s, at the end 1,400.0" in run.format_run(result)
+
+
 def test_all_targets_pass():
     checks = run.check_targets(passing_runs())
     assert statuses(checks) == ["PASS"] * 7, run.format_checks(checks)
