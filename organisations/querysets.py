@@ -86,3 +86,14 @@ class OrganisationQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch("services", queryset=active, to_attr="listed_services")
         )
+
+
+def listed_service_ids(organisation):
+    """The ids of an organisation's active services in the order its page shows them: all its
+    page needs of them while their HTML is kept (listing/fragments.py)."""
+    Service = apps.get_model("organisations", "Service")
+    return list(
+        Service.objects.filter(organisation=organisation, is_active=True)
+        .order_by(Lower("name"), "pk")
+        .values_list("pk", flat=True)
+    )

@@ -14,6 +14,7 @@ from .listing.finders import finder_for
 from .listing.pagination import count_in_words, page_links, paginate
 from .lookups import attach_facets, load_lookups
 from .models import Organisation
+from .querysets import listed_service_ids
 
 
 class OrganisationListView(CachedPageMixin, TemplateView):
@@ -61,13 +62,15 @@ class OrganisationDetailView(CachedPageMixin, DetailView):
         return f"detail/{self.kwargs['slug']}"
 
     def get_queryset(self):
-        return Organisation.objects.published().for_detail()
+        return Organisation.objects.published()
 
     def get_object(self, queryset=None):
+        """The organisation, and its services' HTML: kept per version like the list's cards, so
+        a page seen before reads the organisation and its services' ids, nothing more."""
         organisation = super().get_object(queryset)
-        services = organisation.listed_services
+        service_ids = listed_service_ids(organisation)
         lookups = load_lookups(self.state.version)
-        shown = fragments.services_in_full(self.state.version, services, lookups)
+        shown = fragments.services_in_full(self.state.version, organisation, service_ids, lookups)
         organisation.services_html = shown
         return organisation
 

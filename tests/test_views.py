@@ -28,13 +28,14 @@ LIST_QUERIES_REUSED = 3
 EMPTY_LIST_QUERIES_FIRST = 3
 EMPTY_LIST_QUERIES = 2
 # On PostgreSQL the first search for words this process has not seen at this version looks up
-# their stems and nearest words, in one query (organisations/listing/search.py, known); when the
-# search finds nothing and some nearest words differ, it searches again with them.
-SEARCH_WORDS = 1 if connection.vendor == "postgresql" else 0
-# Detail: version + lookups + the organisation + its services + their facets; later requests at
-# the same version reuse each service as rendered (organisations/listing/fragments.py), so they
-# read no facets.
-DETAIL_QUERIES_FIRST = 5
+# their stems and nearest words, in one query in a transaction of its own with the trigram
+# threshold set (organisations/listing/search.py, known: in a test SAVEPOINT, SET LOCAL, the query,
+# RELEASE); when the search finds nothing and some nearest words differ, it searches again.
+SEARCH_WORDS = 4 if connection.vendor == "postgresql" else 0
+# Detail: version + lookups + the organisation + its services' ids + the services not rendered
+# yet + their facets; later requests at the same version reuse each service as rendered
+# (organisations/listing/fragments.py), so they read the organisation and the ids, nothing more.
+DETAIL_QUERIES_FIRST = 6
 DETAIL_QUERIES = 3
 
 

@@ -79,21 +79,24 @@ def cards(version, ids, rows, lookups):
     return [found[keys[pk]] for pk in ids if keys.get(pk) in found]
 
 
-def services_in_full(version, services, lookups):
-    """Each of an organisation's services as its page shows it, contact details included: the
-    same services are shown the same way until the version moves. Facets are read only for
-    services not rendered before."""
-    keys = {service.pk: ("service", service.pk) for service in services}
+def services_in_full(version, organisation, service_ids, lookups):
+    """Each of ``organisation``'s services (``service_ids``, in order) as its page shows it,
+    contact details included: the same services are shown the same way until the version moves.
+    Only services not rendered before are read, with their facets."""
+    keys = {pk: ("service", pk) for pk in service_ids}
     found = KEPT.get_many(version, keys.values())
-    missing = [service for service in services if keys[service.pk] not in found]
+    missing = [pk for pk in service_ids if keys[pk] not in found]
     if missing:
-        attach_facets(missing, lookups)
+        services = list(Service.objects.filter(pk__in=missing))
+        for service in services:
+            service.organisation = organisation  # read already: no query per service
+        attach_facets(services, lookups)
         template = loader.get_template(SERVICE_TEMPLATE)
-        for service in missing:
+        for service in services:
             context = {"service": service, "heading_level": 3, "with_contact": True}
             found[keys[service.pk]] = html = compact(template.render(context))
             KEPT.put(version, keys[service.pk], html)
-    return [found[keys[service.pk]] for service in services]
+    return [found[keys[pk]] for pk in service_ids if keys[pk] in found]
 
 
 def filter_form(list_request):
