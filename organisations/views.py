@@ -36,7 +36,7 @@ class OrganisationListView(CachedPageMixin, TemplateView):
             page_obj=page,
             paginator=page.paginator,
             is_paginated=page.paginator.num_pages > 1,
-            page_links=page_links(page),
+            page_links=page_links(page, list_request.query),
             count_in_words=count_in_words(page.paginator, list_request.has_filters),
             cards=fragments.cards(
                 list_request.version, page.object_list, rows, list_request.lookups

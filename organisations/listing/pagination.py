@@ -46,21 +46,29 @@ def count_in_words(paginator, has_filters):
 
 
 class PageLink(NamedTuple):
-    """A link in the pagination: its page number (None for a gap) and the ``page`` parameter
-    that goes there (None for page 1, which has none)."""
+    """A link in the pagination: its page number (None for a gap), the ``page`` parameter that
+    goes there (None for page 1, which has none), and the query string of that link: the
+    understood filters and that page, as ``{% querystring query page=param %}`` would make it."""
 
     number: int | None
     param: int | None
     current: bool = False
+    query_string: str = ""
 
 
-def link_to(number, current=False):
-    return PageLink(number, None if number == 1 else number, current)
-
-
-def page_links(page):
+def page_links(page, query):
     """Pages to link to: first, last (when known) and two either side, with gaps; and the
-    previous and next pages."""
+    previous and next pages. ``query`` is the understood filters, without ``page``."""
+    base = query.urlencode()
+
+    def link_to(number, current=False):
+        param = None if number == 1 else number
+        if param is None:
+            query_string = f"?{base}" if base else ""
+        else:
+            query_string = f"?{base}&page={param}" if base else f"?page={param}"
+        return PageLink(number, param, current, query_string)
+
     numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     if page.paginator.more and numbers[-1] != Paginator.ELLIPSIS:
         numbers.append(Paginator.ELLIPSIS)
