@@ -6,8 +6,8 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 LIGHTHOUSE := bench/lighthouse
 
-.PHONY: run test test-postgres serve install install-test lint format migrate seed editor clean \
-	bench bench-quick bench-engines lighthouse soak backup restore
+.PHONY: run test test-postgres test-redis serve install install-test lint format migrate seed editor clean \
+	bench bench-quick bench-engines bench-hit-path lighthouse soak backup restore
 
 # Installs are redone only when pyproject.toml changes.
 $(BIN)/python:
@@ -40,6 +40,11 @@ test: install-test
 test-postgres: install-test
 	bash .ci/with-postgres $(BIN)/python -m pytest
 
+## test-redis: the whole suite with the cache in Redis (127.0.0.1:6379 database 13, which the tests
+## empty, or a throwaway redis-server), as CI's PostgreSQL pass does (.ci/with-redis)
+test-redis: install-test
+	bash .ci/with-redis $(BIN)/python -m pytest
+
 ## serve: production-like: DEBUG off, hashed and compressed static files, gunicorn
 serve: install
 	$(MANAGE) collectstatic --no-input --verbosity 0
@@ -71,6 +76,12 @@ backup: install
 ## (FORCE=1 loads it over a database that already has tables)
 restore: install
 	$(MANAGE) restore_database "$(FILE)" $(if $(filter 1,$(FORCE)),--force)
+
+## bench-hit-path: what each middleware costs per request, in one process, against the benchmark's
+## database (after make bench); --profile PATH for a profile (docs/performance.md)
+bench-hit-path: install
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/directory_bench}" \
+	$(BIN)/python bench/hit_path.py
 
 ## bench-engines: Django's templates against Jinja2 for the list's cards (after make bench)
 bench-engines: install-test
