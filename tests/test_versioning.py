@@ -28,6 +28,22 @@ def health_checks_on(monkeypatch):
     return checks
 
 
+def drop_the_connection():
+    """End this connection's server process from another connection, as a restart would; its
+    process id."""
+    backend = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname="postgres",
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+    return backend
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_version_read_is_the_health_check(health_checks_on):
     directory_changed()
@@ -42,16 +58,7 @@ def test_the_version_read_is_the_health_check(health_checks_on):
 def test_a_connection_the_database_dropped_is_replaced(health_checks_on):
     directory_changed()
     version = current_state().version
-    backend = connection.connection.info.backend_pid
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+    backend = drop_the_connection()
     connection.health_check_done = False  # the next request
     assert current_state().version == version
     assert connection.connection.info.backend_pid != backend
@@ -63,16 +70,7 @@ def test_inside_a_transaction_a_dropped_connection_is_not_retried(health_checks_
     """A transaction cannot move to a new connection: the error reaches the caller."""
     from django.db import InterfaceError, OperationalError
 
-    backend = connection.connection.info.backend_pid
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        dbname="postgres",
-        autocommit=True,
-    ) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+    drop_the_connection()
     with pytest.raises((OperationalError, InterfaceError)):
         current_state()
     connection.close()
