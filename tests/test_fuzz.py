@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from organisations import models
-from organisations.suggestions.models import Suggestion
+from organisations.suggestions.models import SubmissionCount, Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -202,8 +202,10 @@ def assert_safe(response, what):
 
 
 def fresh_request_state():
-    """Rate limits and caches live in Django's cache: each example starts as a new visitor."""
+    """Each example starts as a new visitor: no cached pages, no rate-limit count (in the cache
+    with Redis, in the database without it: organisations/suggestions/limits.py)."""
     cache.clear()
+    SubmissionCount.objects.all().delete()
 
 
 @pytest.fixture
