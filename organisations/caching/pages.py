@@ -12,7 +12,9 @@ answered either way.
 
 Each process also keeps the last ``DIRECTORY_PAGES_KEPT`` pages it served, for the same version
 (memo.py): a repeat then costs the version query and no trip to the shared cache. The version is
-still read on every request, so this is as exact as the shared cache.
+still read on every request, so this is as exact as the shared cache. A page served from here is
+marked storable, and replay.py answers the next identical request with it before any other
+middleware runs; the version it read then comes here as ``request.directory_state``.
 
 A cached page is kept gzip-compressed too, compressed once when it is stored, and sent compressed to
 a client that accepts it (``Vary: Accept-Encoding``). Other responses are compressed per request by
