@@ -1,6 +1,8 @@
 """The version read is also the connection's health check (organisations/caching/versioning.py):
 one round trip on a healthy connection, and a connection the database dropped is replaced."""
 
+import time
+
 import psycopg
 import pytest
 from django.db import connections
@@ -41,6 +43,14 @@ def drop_the_connection():
         autocommit=True,
     ) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [backend])
+        # The server process ends a moment after it is told to: wait until it has.
+        for _ in range(200):
+            gone = other.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)", [backend]
+            ).fetchone()[0]
+            if gone:
+                break
+            time.sleep(0.01)
     return backend
 
 
