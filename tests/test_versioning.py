@@ -9,12 +9,17 @@ from django.db import connections
 
 from organisations.caching.versioning import current_state, directory_changed
 
-connection = connections["default"]  # the wrapper itself (django.db.connection is a proxy)
+
+def current_connection():
+    """The wrapper itself (django.db.connection is a proxy), asked for each time: a test that
+    overrides DATABASES makes new ones."""
+    return connections["default"]
 
 
 @pytest.fixture
 def health_checks_on(monkeypatch):
     """As in production (settings: conn_health_checks=True), counting Django's own checks."""
+    connection = current_connection()
     checks = {"SELECT 1": 0}
     real = type(connection).is_usable
 
@@ -33,6 +38,7 @@ def health_checks_on(monkeypatch):
 def drop_the_connection():
     """End this connection's server process from another connection, as a restart would; its
     process id."""
+    connection = current_connection()
     backend = connection.connection.info.backend_pid
     settings = connection.settings_dict
     with psycopg.connect(
@@ -56,6 +62,7 @@ def drop_the_connection():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_version_read_is_the_health_check(health_checks_on):
+    connection = current_connection()
     directory_changed()
     connection.health_check_done = False
     before = health_checks_on["SELECT 1"]
@@ -66,6 +73,7 @@ def test_the_version_read_is_the_health_check(health_checks_on):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_the_database_dropped_is_replaced(health_checks_on):
+    connection = current_connection()
     directory_changed()
     version = current_state().version
     backend = drop_the_connection()
@@ -78,6 +86,7 @@ def test_a_connection_the_database_dropped_is_replaced(health_checks_on):
 @pytest.mark.django_db
 def test_inside_a_transaction_a_dropped_connection_is_not_retried(health_checks_on):
     """A transaction cannot move to a new connection: the error reaches the caller."""
+    connection = current_connection()
     from django.db import InterfaceError, OperationalError
 
     drop_the_connection()
