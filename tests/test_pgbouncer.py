@@ -21,15 +21,11 @@ from organisations.caching.versioning import current_state
 from organisations.listing import search
 
 from .factories import OrganisationFactory, ServiceFactory
+from .shared import LISTING_TABLES
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parent.parent
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-
-
-# Tables outside Django's models that the flush after a transactional test does not empty (as in
-# tests/browser/conftest.py and tests/test_servers.py).
-LISTING_TABLES = "organisations_listing, organisations_listing_word, organisations_searchword"
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ from organisations.suggestions.models import SubmissionCount, Suggestion
 from .commands import ROOT, clean_environment
 from .factories import OrganisationFactory, ServiceFactory, UserFactory
 from .redis_server import free_port
+from .shared import LISTING_TABLES
 from .signin import current_code, totp_device
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -59,9 +60,6 @@ PASSWORD = "a-long-test-password-1"
 # Which worker answered: "<pid> METHOD /path status".
 ACCESS_LOG_FORMAT = "%(p)s %(m)s %(U)s %(s)s"
 ACCESS_LINE = re.compile(r"^<(\d+)> (\S+) (\S+) (\d+)$")
-# Tables outside Django's models (migrations 0006 and 0007) that the flush after a transactional
-# test does not empty (as in tests/browser/conftest.py).
-LISTING_TABLES = "organisations_listing, organisations_listing_word, organisations_searchword"
 
 
 # --- gunicorn ---------------------------------------------------------------------------------

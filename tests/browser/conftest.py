@@ -22,6 +22,7 @@ from pytest_django.live_server_helper import LiveServer  # noqa: E402
 
 from organisations.models import DirectoryVersion  # noqa: E402
 
+from ..shared import LISTING_TABLES  # noqa: E402
 from .site import build_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,9 +37,6 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 NEUTRAL_SITE = "https://www.bbc.co.uk/"
 NEUTRAL_PAGE = "<!doctype html><title>Weather</title><h1>Weather</h1>"
-# Tables outside Django's models (migrations 0006 and 0007, PostgreSQL only) that the flush after
-# each transactional test does not empty: their triggers do not fire on TRUNCATE.
-LISTING_TABLES = "organisations_listing, organisations_listing_word, organisations_searchword"
 
 
 def browser_required():
