@@ -140,35 +140,47 @@ class ListingTableFinder:
         """A search in order of relevance: three groups, each in name order.
 
         Services whose names hold every word, then whose names, summary or type names do, then
-        the rest. An organisation is in the best group any of its services reaches. The groups
-        are read in turn and the reading stops when the page is full.
+        the rest. An organisation is in the best group any of its services reaches, so the
+        groups never share one. The first group is read alone, and when it fills the page (as
+        for most searches of a large directory) it is all that is planned and run; otherwise the
+        other two are read for the rest of the page, in turn, stopping when it is full.
         """
+        named = self._fetch(*self._named(limit))
+        if len(named) >= limit:
+            return named
+        rest = limit - len(named)
         facets, params = self.where(text=False)
-        named, named_params = self._named(limit)
         outlined = sql.LATER_GROUP.format(where=facets, within=sql.OUTLINE, better=sql.NAMES)
         anywhere = sql.LATER_GROUP.format(where=facets, within=sql.DOCUMENT, better=sql.OUTLINE)
         query = self.query
-        statement = sql.BY_RELEVANCE.format(named=named, outlined=outlined, anywhere=anywhere)
-        return statement, [
-            *named_params,
-            *params, query, query, limit,
-            *params, query, query, limit,
-            limit,
-        ]  # fmt: skip
+        statement = sql.LATER_GROUPS.format(outlined=outlined, anywhere=anywhere)
+        return named + self._fetch(
+            statement,
+            [
+                *params, query, query, rest,
+                *params, query, query, rest,
+                rest,
+            ],
+        )  # fmt: skip
 
-    def _ordered(self, limit):
-        if self.ordering == Sort.RELEVANCE and self.text:
-            statement, params = self._relevant(limit)
-        else:
-            where, params = self.where()
-            by = sql.BY_LAST_CHECK if self.ordering == Sort.RECENTLY_VERIFIED else sql.BY_NAME
-            statement, params = by.format(where=where), [*params, limit]
+    @staticmethod
+    def _fetch(statement, params):
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
             return [row[0] for row in cursor.fetchall()]
 
+    def _ordered(self, limit):
+        if self.ordering == Sort.RELEVANCE and self.text:
+            return self._relevant(limit)
+        where, params = self.where()
+        by = sql.BY_LAST_CHECK if self.ordering == Sort.RECENTLY_VERIFIED else sql.BY_NAME
+        return self._fetch(by.format(where=where), [*params, limit])
+
     def ordered_ids(self, limit):
-        ids = self._ordered(limit)
+        if self.text and not search.may_match(self.text, self.version):
+            ids = []  # a word is in no listed service: the search cannot match (search.may_match)
+        else:
+            ids = self._ordered(limit)
         if ids or not self.text:
             return ids
         # Nothing matched as typed: search again with the directory's words nearest each one.

@@ -51,36 +51,53 @@ def forms(word):
     return [word]
 
 
+def word_query(word):
+    """One word's part of a to_tsquery string: the word, or its forms, any of them."""
+    found = forms(word)
+    return found[0] if len(found) == 1 else "(" + " | ".join(found) + ")"
+
+
 def tsquery(text):
     """A to_tsquery string: every word required, each in its forms."""
-    groups = []
-    for word in words(text):
-        found = forms(word)
-        groups.append(found[0] if len(found) == 1 else "(" + " | ".join(found) + ")")
-    return " & ".join(groups)
+    return " & ".join(word_query(word) for word in words(text))
 
 
-def known(searched, version):
-    """For each word, its lexemes (PostgreSQL's English stems; none for a stop word) and the
+def known(searched, version, *, occurrence=False):
+    """For each word: its lexemes (PostgreSQL's English stems; none for a stop word); the
     directory's nearest word: itself when the directory has it, else the most alike word (by
-    pg_trgm, above its similarity threshold), else itself.
+    pg_trgm, above its similarity threshold), else itself; and whether any listed service's
+    document matches the word in its forms (True for a stop word, which needs nothing; None for a
+    nearest word learned on the way, until ``occurrence`` is asked for).
 
     Kept in this process for the directory's ``version``, so a repeated word costs nothing and a
     new one costs one query for all of them (in a transaction of its own, with the threshold set
     for it alone). The nearest word's own lexemes come with it.
     """
     found = KNOWN.get_many(version, dict.fromkeys(searched))
-    missing = [word for word in dict.fromkeys(searched) if word not in found]
+    missing = [
+        word
+        for word in dict.fromkeys(searched)
+        if word not in found or (occurrence and found[word][2] is None)
+    ]
     if missing:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL pg_trgm.similarity_threshold = {SIMILARITY_THRESHOLD}")
-            cursor.execute(sql.WORDS_AND_NEAREST, [missing])
-            for word, stems, nearest, nearest_stems in cursor.fetchall():
-                found[word] = (tuple(stems), nearest or word)
+            cursor.execute(sql.WORDS_AND_NEAREST, [missing, [word_query(w) for w in missing]])
+            for word, stems, occurs, nearest, nearest_stems in cursor.fetchall():
+                found[word] = (tuple(stems), nearest or word, occurs)
                 KNOWN.put(version, word, found[word])
-                if nearest and nearest not in found:
-                    KNOWN.put(version, nearest, (tuple(nearest_stems), nearest))
+                if nearest and nearest not in found and KNOWN.get(version, nearest) is None:
+                    KNOWN.put(version, nearest, (tuple(nearest_stems), nearest, None))
     return [found[word] for word in searched]
+
+
+def may_match(text, version):
+    """False when some word of ``text`` is in no listed service's document, so that the search,
+    which needs every word, cannot match anything: the search as typed is then not run at all,
+    and the nearest words are searched for at once. Exact for the ``version``: the listing table
+    holds every listed service's document, and ``known`` is kept for one version only."""
+    found = known(words(text), version, occurrence=True)
+    return all(occurs for _stems, _nearest, occurs in found)
 
 
 def exact_words(text, version):
@@ -91,7 +108,7 @@ def exact_words(text, version):
     """
     searched = words(text)
     exact, complete = [], True
-    for word, (stems, _nearest) in zip(searched, known(searched, version), strict=True):
+    for word, (stems, _nearest, _occurs) in zip(searched, known(searched, version), strict=True):
         if len(stems) == 1 and len(forms(word)) == 1:
             if stems[0] not in exact:
                 exact.append(stems[0])
@@ -102,4 +119,4 @@ def exact_words(text, version):
 
 def nearest_words(searched, version):
     """Each of ``searched`` replaced by the directory's most alike word, if one is alike."""
-    return [nearest for _stems, nearest in known(searched, version)]
+    return [nearest for _stems, nearest, _occurs in known(searched, version)]

@@ -33,7 +33,8 @@ BY_LAST_CHECK = (
 
 # --- A search in order of relevance: three groups, each in name order (migration 0007) ------------
 
-# The first group is BY_NAME with NAMES_MATCH_TEXT when no searched word is one exact lexeme;
+# The first group, read first and alone, is BY_NAME with NAMES_MATCH_TEXT when no searched word is
+# one exact lexeme;
 # otherwise a merge of each exact word's run of organisations_listing_word_walk, which
 # stops at the page's last organisation. Parameters: one per WORD_JOIN, then the first word.
 NAMED_BY_WORDS = (
@@ -65,12 +66,10 @@ LATER_GROUP = (
 NAMES = "names"  # weight A of the document: the organisation's and the service's names
 OUTLINE = "ts_filter(document, '{a,b}')"  # names, summary and type names
 DOCUMENT = "document"
-# The three groups read in turn: PostgreSQL runs UNION ALL's parts in order, and parallel plans
-# are off (settings), so the reading stops when the page is full.
-BY_RELEVANCE = (
-    "SELECT organisation_id FROM (({named}) UNION ALL ({outlined}) UNION ALL ({anywhere})) best "
-    "LIMIT %s"
-)
+# The second and third groups, read when the first did not fill the page, in turn: PostgreSQL
+# runs UNION ALL's parts in order, and parallel plans are off (migration 0011), so the reading
+# stops when the page is full.
+LATER_GROUPS = "SELECT organisation_id FROM (({outlined}) UNION ALL ({anywhere})) later LIMIT %s"
 
 # --- The page's organisations: their matching services and their size ----------------------------
 
@@ -82,12 +81,16 @@ MATCHING_SERVICES = (
 
 # --- Words (search.py) ----------------------------------------------------------------------------
 
-# For each word searched for: its lexemes, and the directory's most alike word (by pg_trgm, above
-# its similarity threshold) when the directory does not have the word itself, with its lexemes.
+# For each word searched for (with its part of the search, search.word_query): its lexemes;
+# whether any listed service's document matches it (a GIN look-up; a stop word needs nothing);
+# and the directory's most alike word (by pg_trgm, above its similarity threshold) when the
+# directory does not have the word itself, with its lexemes.
 WORDS_AND_NEAREST = (
     "SELECT s.word, tsvector_to_array(to_tsvector('english', s.word)), "
+    "numnode(to_tsquery('english', s.query)) = 0 OR EXISTS ("
+    "SELECT 1 FROM organisations_listing l WHERE l.document @@ to_tsquery('english', s.query)), "
     "n.word, tsvector_to_array(to_tsvector('english', n.word)) "
-    "FROM unnest(%s::text[]) AS s(word) LEFT JOIN LATERAL ("
+    "FROM unnest(%s::text[], %s::text[]) AS s(word, query) LEFT JOIN LATERAL ("
     "SELECT w.word FROM organisations_searchword w "
     "WHERE w.word %% s.word AND NOT EXISTS ("
     "SELECT 1 FROM organisations_searchword v WHERE v.word = s.word) "
