@@ -11,7 +11,7 @@ from .caching.pages import CachedPageMixin, do_not_cache
 from .caching.versioning import current_state
 from .listing import fragments, request
 from .listing.finders import finder_for
-from .listing.pagination import count_in_words, page_links, paginate
+from .listing.pagination import count_in_words, paginate
 from .lookups import attach_facets, load_lookups
 from .models import Organisation
 from .querysets import listed_service_ids
@@ -31,12 +31,17 @@ class OrganisationListView(CachedPageMixin, TemplateView):
         finder = finder_for(list_request)
         page, page_notice = paginate(finder, list_request.page, self.page_size)
         rows = finder.rows(page.object_list)
+        is_paginated = page.paginator.num_pages > 1
         return super().get_context_data(
             list_request=list_request,
             page_obj=page,
             paginator=page.paginator,
-            is_paginated=page.paginator.num_pages > 1,
-            page_links=page_links(page, list_request.query),
+            is_paginated=is_paginated,
+            pagination=(
+                fragments.pagination(list_request.version, page, list_request.query)
+                if is_paginated
+                else ""
+            ),
             count_in_words=count_in_words(page.paginator, list_request.has_filters),
             cards=fragments.cards(
                 list_request.version, page.object_list, rows, list_request.lookups
@@ -45,7 +50,7 @@ class OrganisationListView(CachedPageMixin, TemplateView):
             corrected_search=finder.corrected,
             notices=[*list_request.notices, *([page_notice] if page_notice else [])],
             query=list_request.query,
-            active_filters=list_request.active_filters(),
+            active_filters=list_request.active_filters,
             **kwargs,
         )
 

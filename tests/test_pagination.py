@@ -25,3 +25,27 @@ def test_each_link_is_the_querystring_tags(raw, number):
     for link in shown:
         expected = tag.render(Context({"query": query, "param": link.param}, autoescape=False))
         assert link.query_string == expected
+
+
+@pytest.mark.parametrize("raw", [*QUERIES, "q=%3Cb%3E+%22x%22+%26+%27y%27"])
+@pytest.mark.parametrize(
+    ("number", "count", "more"), [(1, 200, False), (5, 200, False), (3, 100, True)]
+)
+def test_a_pagination_rendered_for_its_shape_is_the_templates_for_these_filters(
+    raw, number, count, more
+):
+    """fragments.pagination renders once per shape and puts each list's filters in: the HTML
+    must be what the template makes for those filters, and a second list of the same shape must
+    get its own filters, never the first one's."""
+    from django.template import loader
+
+    from organisations.listing import fragments
+
+    paginator = Paginator(list(range(count)), 20)
+    paginator.more = more
+    page = paginator.page(number)
+    template = loader.get_template(fragments.PAGINATION_TEMPLATE)
+    for query in (QueryDict("language=so"), QueryDict(raw)):  # the shape is rendered first
+        expected = fragments.compact(template.render({"page_links": page_links(page, query)}))
+        assert fragments.pagination(-1, page, query) == expected
+    assert ("&amp;page=" in expected or "?page=" in expected) and "\ufdd0" not in expected

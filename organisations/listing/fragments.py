@@ -17,18 +17,24 @@ import re
 
 from django.conf import settings
 from django.template import loader
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..caching.memo import memo
 from ..choices import Sort
 from ..lookups import attach_facets
 from ..models import Organisation, Service
+from .pagination import page_links
 from .request import without
 
 KEPT = memo.shelf("fragments", limit=lambda: settings.DIRECTORY_FRAGMENTS)
 CARD_TEMPLATE = "organisations/includes/_organisation_card.html"
 SERVICE_TEMPLATE = "organisations/includes/_service.html"
 FORM_TEMPLATE = "organisations/includes/_filter_form.html"
+PAGINATION_TEMPLATE = "includes/pagination.html"
+# Stands for the filters' query string in a pagination rendered for every list of its shape: a
+# pair of Unicode noncharacters, which neither a template nor an escaped query string can hold.
+_QUERY_MARK = "\ufdd0query\ufdd0"
 # A card shows this many of the services that matched, and links to the rest: an NHS trust with
 # thirty services must not make a card thirty services long on a phone.
 SERVICES_PER_CARD = 3
@@ -120,3 +126,23 @@ def filter_form(list_request):
         )
         KEPT.put(list_request.version, key, html)
     return html
+
+
+def pagination(version, page, query):
+    """The page links of ``page`` for the filters in ``query``.
+
+    What the links look like depends only on the page's shape: its number, how many pages there
+    are, whether that count is a lower bound, and whether any filter is chosen. So a pagination
+    is rendered once per shape with a mark where the filters' query string goes, and each list
+    of that shape gets it with its own query string, escaped, put in: the same HTML the template
+    makes for it, at the cost of one replace.
+    """
+    base = query.urlencode()
+    paginator = page.paginator
+    key = ("pagination", page.number, paginator.num_pages, paginator.more, bool(base))
+    html = KEPT.get(version, key)
+    if html is None:
+        links = page_links(page, base=_QUERY_MARK if base else "")
+        html = compact(loader.get_template(PAGINATION_TEMPLATE).render({"page_links": links}))
+        KEPT.put(version, key, html)
+    return mark_safe(html.replace(_QUERY_MARK, escape(base))) if base else html

@@ -127,8 +127,10 @@ class ListRequest:
             )
         return groups
 
+    @cached_property
     def active_filters(self):
-        """What narrows the list now, each with the query string that removes it."""
+        """What narrows the list now, each with the query string that removes it: worked out once
+        for the request, which a process keeps for the version (``read``), like the query."""
         active = []
         if self.text:
             active.append(
