@@ -9,7 +9,10 @@ PASS or FAIL, with the machine's load average at the start and at the end so tha
 shows.
 
 Ratios to ``/healthz`` in the same run are the figures that count: the machine is shared and
-noisy, so absolute requests per second move from run to run; ratios move much less.
+noisy, so absolute requests per second move from run to run; ratios move much less. ``/healthz``
+is measured again after every page, and each page's ratio is to the mean of the measurements just
+before and just after it, so that a machine whose speed drifts during a run (between the sizes, or
+while another tenant's job starts) moves each page's baseline with it.
 
 Run with the project's virtualenv: ``.venv/bin/python bench/run.py`` (or ``make bench``).
 Settings, all optional, from the environment:
@@ -17,6 +20,7 @@ Settings, all optional, from the environment:
     BENCH_SIZES=10000,100000   organisation counts, measured in ascending order
     BENCH_SECONDS=10           seconds of load per page
     BENCH_WARMUP_SECONDS=2     seconds of unmeasured load per page before that
+    BENCH_BASELINE_SECONDS=5   seconds of /healthz after each page (the next baseline)
     BENCH_KEEP_DB=1            reuse directory_bench when it already holds the data needed
     BENCH_PORT=8791            where gunicorn listens (127.0.0.1 only)
 
@@ -64,6 +68,7 @@ CONNECTIONS = 8
 WRK_TIMEOUT_SECONDS = 10
 
 BASELINE = "/healthz"
+BASELINE_WARMUP_SECONDS = 1  # before each /healthz measured between pages
 DETAIL = "detail"  # stands for /organisations/<a real synthetic slug>/, found per size
 PAGES = [
     BASELINE,
@@ -185,6 +190,8 @@ class PageResult:
     wrk_failure: str = ""
     count: PageCount | None = None
     ratio: float | None = None
+    # /healthz measured just before and just after this page: its ratio is to their mean.
+    beside: list[WrkResult] = field(default_factory=list)
 
     @property
     def is_list(self) -> bool:
@@ -244,10 +251,13 @@ def baseline_rps(run: RunResult) -> float | None:
 
 
 def fill_ratios(run: RunResult) -> None:
+    """Each page's ratio: to the mean of /healthz just before and after it when both were
+    measured (what the machine could do then), else to the run's baseline."""
     baseline = baseline_rps(run)
     for page in run.pages:
         rps = page.wrk.requests_per_second if page.wrk else None
-        page.ratio = ratio_to_baseline(rps, baseline)
+        beside = [wrk.requests_per_second for wrk in page.beside]
+        page.ratio = ratio_to_baseline(rps, sum(beside) / len(beside) if beside else baseline)
 
 
 def _number(value: float | None, digits: int) -> str:
@@ -316,7 +326,13 @@ def format_run(run: RunResult) -> str:
     rss = ", ".join(f"{mb:.1f}" for mb in run.worker_peak_rss_mb) or "not read"
     backend = f"; cache: {run.cache_backend}" if run.cache_backend else ""
     baseline = run.page(BASELINE)
-    if baseline and baseline.wrk and run.baseline_end:
+    beside = [wrk.requests_per_second for page in run.pages for wrk in page.beside]
+    if beside:
+        backend += (
+            f"\n/healthz measured before and after each page: {min(beside):,.1f} to "
+            f"{max(beside):,.1f} req/s; each page's ratio is to the mean of the two beside it"
+        )
+    elif baseline and baseline.wrk and run.baseline_end:
         backend += (
             f"\n/healthz at the start {baseline.wrk.requests_per_second:,.1f} req/s, at the end "
             f"{run.baseline_end.requests_per_second:,.1f}: ratios are to their mean"
@@ -910,6 +926,7 @@ class Settings:
     warmup: int
     keep_db: bool
     port: int
+    baseline_seconds: int = 5
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -917,6 +934,7 @@ class Settings:
             sizes=parse_sizes(os.environ.get("BENCH_SIZES", "10000,100000")),
             seconds=max(1, env_int("BENCH_SECONDS", 10)),
             warmup=max(0, env_int("BENCH_WARMUP_SECONDS", 2)),
+            baseline_seconds=max(1, env_int("BENCH_BASELINE_SECONDS", 5)),
             keep_db=env_flag("BENCH_KEEP_DB"),
             port=env_int("BENCH_PORT", 8791),
         )
@@ -973,15 +991,23 @@ def run_mode(
     try:
         server.start()
         wrk_outputs = []
+        before = None  # /healthz just measured: the baseline before the next page
         for page in run.pages:
             say(f"{size:,} {mode}: {page.path} ({settings.warmup} s warm-up, {settings.seconds} s)")
             wrk_outputs.append(measure_page(page, server, settings.seconds, settings.warmup))
             if not server.alive():
                 raise HarnessError(f"gunicorn died during the run:\n{server.log_tail()}")
-        say(f"{size:,} {mode}: {BASELINE} again, for the baseline's drift")
-        again = PageResult(BASELINE, BASELINE)
-        wrk_outputs.append(measure_page(again, server, settings.seconds, settings.warmup))
-        run.baseline_end = again.wrk
+            if page.label == BASELINE:
+                before = page.wrk
+                continue
+            # /healthz again at once, so each page is compared with what the machine could do
+            # just before and after it: a shared machine's speed drifts during a run.
+            again = PageResult(BASELINE, BASELINE)
+            wrk_outputs.append(
+                measure_page(again, server, settings.baseline_seconds, BASELINE_WARMUP_SECONDS)
+            )
+            page.beside = [wrk for wrk in (before, again.wrk) if wrk is not None]
+            before = run.baseline_end = again.wrk
         (RESULTS_DIR / f"wrk-{size}-{mode}.txt").write_text("\n".join(wrk_outputs))
         run.worker_peak_rss_mb = sorted(server.peak_rss_by_worker.values())
         run.worker_timeouts = server.worker_timeouts()
@@ -1019,7 +1045,8 @@ def describe_machine(settings: Settings) -> str:
         f"{datetime.datetime.now():%Y-%m-%d %H:%M}, commit {commit or 'unknown'}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}; gunicorn {WORKERS} sync "
         f"workers; wrk -t{THREADS} -c{CONNECTIONS} -d{settings.seconds}s after a "
-        f"{settings.warmup} s warm-up per page"
+        f"{settings.warmup} s warm-up per page; /healthz for {settings.baseline_seconds} s after "
+        "each page"
     )
 
 

@@ -529,3 +529,18 @@ def test_lighthouse_runs_again_once_when_its_own_trace_failed(monkeypatch, tmp_p
     assert len(runs) == 2
     assert page.misses() == []
     assert page.warnings[0].startswith("measured on a second run; the first failed: Lighthouse:")
+
+
+def test_a_page_with_healthz_beside_it_is_compared_with_those_two():
+    """Each page's ratio is to /healthz just before and after it, not to the run's start: a
+    machine that slowed down mid-run must not make the later pages look slower."""
+    result = run.RunResult(
+        10_000, "uncached", [page(run.BASELINE, 2000.0, queries=1), page(LIST, 300.0)]
+    )
+    result.pages[1].beside = [
+        run.WrkResult(1000.0, p50_ms=5.0, p99_ms=9.0, requests=5_000),
+        run.WrkResult(1400.0, p50_ms=5.0, p99_ms=9.0, requests=7_000),
+    ]
+    run.fill_ratios(result)
+    assert result.pages[1].ratio == pytest.approx(0.25)
+    assert "before and after each page: 1,000.0 to 1,400.0 req/s" in run.format_run(result)
