@@ -719,6 +719,13 @@ def open_server_connections(proc_net_tcp: str, port: int) -> int:
     return busy
 
 
+def gunicorn_version() -> tuple[int, ...]:
+    """The installed gunicorn's major and minor version."""
+    from importlib.metadata import version
+
+    return tuple(int(part) for part in version("gunicorn").split(".")[:2] if part.isdigit())
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(1)
@@ -783,6 +790,10 @@ class Gunicorn:
             "--worker-class",
             "sync",
         ]
+        if gunicorn_version() >= (25, 1):
+            # Else it takes ~/.gunicorn/gunicorn.ctl, which a second server on the machine (the
+            # soak's, a test's, a developer's) would take from it.
+            args.append("--no-control-socket")
         self.log = self.log_path.open("w")
         # Its own session: Ctrl+C reaches only this script, which then stops gunicorn itself.
         self.process = subprocess.Popen(

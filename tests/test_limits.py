@@ -80,9 +80,17 @@ def suggest(client, organisation):
     return client.post(url, {"problems": ["closed"]}).status_code
 
 
+def hashed(address):
+    """The limit's name for a client at ``address`` (limits.client_id)."""
+
+    class Request:
+        META = {"REMOTE_ADDR": address}
+
+    return limits.client_id(Request())
+
+
 def redis_count(redis_cache, address=ADDRESS):
-    client = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return redis_cache.get(f"suggestions:attempts:{client}")
+    return redis_cache.get(f"suggestions:attempts:{hashed(address)}")
 
 
 # --- The count in the database ----------------------------------------------------------------
@@ -115,8 +123,11 @@ def test_without_redis_the_count_is_in_the_database_not_in_the_processs_memory(
     assert suggest(Client(REMOTE_ADDR=ADDRESS), sakoon) == 302
     counted = SubmissionCount.objects.get()
     assert counted.attempts == 1
-    # Only a hash of the address is kept.
-    assert counted.client == hashlib.sha256(ADDRESS.encode()).hexdigest()[:32]
+    # Only a keyed hash of the address is kept: not the address, nor its plain hash, which
+    # hashing every IPv4 address would undo.
+    assert counted.client == hashed(ADDRESS)
+    assert ADDRESS not in counted.client
+    assert counted.client != hashlib.sha256(ADDRESS.encode()).hexdigest()[:32]
     assert not cache.has_key(f"suggestions:attempts:{counted.client}")
 
 
@@ -246,3 +257,12 @@ def test_processes_counting_at_once_count_every_attempt_exactly_once(shared_data
         assert process.returncode == 0, err
         counts += json.loads(out.splitlines()[-1])
     assert sorted(counts) == list(range(1, PROCESSES * ATTEMPTS + 1))
+
+
+def test_the_clients_hash_is_keyed_by_the_secret_key(settings):
+    """Servers that share the secret key count a client alike; without the key, the hash of an
+    address cannot be found again."""
+    first = hashed(ADDRESS)
+    assert hashed(ADDRESS) == first and hashed("192.0.2.8") != first
+    settings.SECRET_KEY = "another key, another site"
+    assert hashed(ADDRESS) != first

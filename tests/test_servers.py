@@ -37,6 +37,7 @@ import pytest
 import redis
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.test import override_settings
 
 from organisations.models import Organisation
 from organisations.suggestions.limits import client_id
@@ -412,7 +413,7 @@ def test_the_limit_holds_across_workers_counted_in_redis(start_servers, sakoon, 
     assert Suggestion.objects.count() == LIMIT
     assert not SubmissionCount.objects.exists()
     # Django's key: KEY_PREFIX, version 1, the limit's own key; the client is 127.0.0.1.
-    key = f"directory:1:suggestions:attempts:{client_id_of(HOST)}"
+    key = f"directory:1:suggestions:attempts:{client_id_of(HOST, server)}"
     assert redis.Redis.from_url(redis_server.url).get(key) == str(POSTS).encode()
     assert len(workers_that_took_posts(server)) > 1
 
@@ -432,11 +433,14 @@ def test_the_limit_still_holds_when_redis_stops(start_servers, sakoon, redis_ser
     assert len(workers_that_took_posts(server)) > 1
 
 
-def client_id_of(address):
+def client_id_of(address, server):
+    """How ``server`` names a client at ``address``: keyed by the servers' secret key."""
+
     class Request:
         META = {"REMOTE_ADDR": address}
 
-    return client_id(Request())
+    with override_settings(SECRET_KEY=server.env["DJANGO_SECRET_KEY"]):
+        return client_id(Request())
 
 
 # --- Two servers, one database, one Redis, the page cache on ----------------------------------

@@ -15,12 +15,14 @@ to the view (a 500 page): a submission is never saved without being counted.
 
 A client is its address, as django-axes sees it (directory/client_address.py: ``REMOTE_ADDR``, or
 behind ``DJANGO_TRUSTED_PROXIES`` reverse proxies the address the outermost of them saw), an IPv6
-client its /64 network (which one household or phone usually holds), kept only as a hash. Behind
+client its /64 network (which one household or phone usually holds), kept only as a keyed hash
+(an HMAC with the secret key, Django's ``salted_hmac``): a plain hash of an IPv4 address is undone
+by hashing all four billion of them, a keyed one not without the key. Every server shares the
+key, so they count a client alike. Behind
 a proxy, ``DJANGO_TRUSTED_PROXIES`` must be set: otherwise the address is the proxy's and every
 visitor shares one limit.
 """
 
-import hashlib
 import ipaddress
 from datetime import timedelta
 
@@ -29,6 +31,7 @@ from django.core.cache import caches
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from directory.cache import CacheUnavailable, TolerantRedisCache
 from directory.client_address import client_address
@@ -36,10 +39,11 @@ from directory.client_address import client_address
 from .models import SubmissionCount
 
 WINDOW_SECONDS = 60 * 60
+CLIENT_SALT = "organisations.suggestions.limits.client_id"
 
 
 def client_id(request):
-    """Who is asking, as far as the rate limit is concerned: a hash of their address."""
+    """Who is asking, as far as the rate limit is concerned: a keyed hash of their address."""
     address = client_address(request) or "unknown"
     try:
         ip = ipaddress.ip_address(address)
@@ -52,7 +56,7 @@ def client_id(request):
             client = str(ipaddress.ip_network(f"{ip}/64", strict=False))
         else:
             client = str(ip)
-    return hashlib.sha256(client.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return salted_hmac(CLIENT_SALT, client, algorithm="sha256").hexdigest()[:32]
 
 
 def allow_attempt(request):
