@@ -13,6 +13,17 @@ from django.test import override_settings
 LISTING_TABLES = "organisations_listing, organisations_listing_word, organisations_searchword"
 
 
+def limit_client_id(address):
+    """The suggestion limit's name for a client at ``address`` (limits.client_id, keyed by this
+    process's secret key)."""
+    from organisations.suggestions.limits import client_id
+
+    class Request:
+        META = {"REMOTE_ADDR": address}
+
+    return client_id(Request())
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(django_db_blocker):
     """Pages are rendered with the production static storage (hashed names), so collect first."""

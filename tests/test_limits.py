@@ -27,6 +27,7 @@ from organisations.suggestions.models import SubmissionCount, Suggestion
 from .commands import ROOT, clean_environment
 from .commands import manage as run_manage
 from .factories import OrganisationFactory
+from .shared import limit_client_id
 
 AMINA, BILAL = "a" * 32, "b" * 32  # two clients, as limits.client_id names them
 ADDRESS = "192.0.2.7"
@@ -80,17 +81,8 @@ def suggest(client, organisation):
     return client.post(url, {"problems": ["closed"]}).status_code
 
 
-def hashed(address):
-    """The limit's name for a client at ``address`` (limits.client_id)."""
-
-    class Request:
-        META = {"REMOTE_ADDR": address}
-
-    return limits.client_id(Request())
-
-
 def redis_count(redis_cache, address=ADDRESS):
-    return redis_cache.get(f"suggestions:attempts:{hashed(address)}")
+    return redis_cache.get(f"suggestions:attempts:{limit_client_id(address)}")
 
 
 # --- The count in the database ----------------------------------------------------------------
@@ -125,7 +117,7 @@ def test_without_redis_the_count_is_in_the_database_not_in_the_processs_memory(
     assert counted.attempts == 1
     # Only a keyed hash of the address is kept: not the address, nor its plain hash, which
     # hashing every IPv4 address would undo.
-    assert counted.client == hashed(ADDRESS)
+    assert counted.client == limit_client_id(ADDRESS)
     assert ADDRESS not in counted.client
     assert counted.client != hashlib.sha256(ADDRESS.encode()).hexdigest()[:32]
     assert not cache.has_key(f"suggestions:attempts:{counted.client}")
@@ -262,7 +254,7 @@ def test_processes_counting_at_once_count_every_attempt_exactly_once(shared_data
 def test_the_clients_hash_is_keyed_by_the_secret_key(settings):
     """Servers that share the secret key count a client alike; without the key, the hash of an
     address cannot be found again."""
-    first = hashed(ADDRESS)
-    assert hashed(ADDRESS) == first and hashed("192.0.2.8") != first
+    first = limit_client_id(ADDRESS)
+    assert limit_client_id(ADDRESS) == first and limit_client_id("192.0.2.8") != first
     settings.SECRET_KEY = "another key, another site"
-    assert hashed(ADDRESS) != first
+    assert limit_client_id(ADDRESS) != first

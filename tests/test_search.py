@@ -279,3 +279,18 @@ def test_search_query_count_is_bounded(client, directory, django_assert_max_num_
     # and, when nothing matched, the search again with the nearest words
     with django_assert_max_num_queries(10):
         client.get(LIST_URL, {"q": "anxeity"})
+
+
+@postgres
+def test_a_search_is_skipped_only_when_a_word_is_in_no_listed_service(directory):
+    """may_match is what lets a misspelled search skip the search as typed: a word that matches
+    by its stem ("anxieties"), only by its prefix form ("counsellor") or is a stop word ("the")
+    must never make it skip a search that would find something."""
+    from organisations.caching.versioning import current_state
+
+    version = current_state().version
+    assert search.may_match("anxieties", version)
+    assert search.may_match("counsellor", version)
+    assert search.may_match("the anxiety", version)
+    assert not search.may_match("anxeity", version)
+    assert not search.may_match("anxiety zzqx", version)

@@ -40,13 +40,12 @@ from django.db import connection
 from django.test import override_settings
 
 from organisations.models import Organisation
-from organisations.suggestions.limits import client_id
 from organisations.suggestions.models import SubmissionCount, Suggestion
 
 from .commands import ROOT, clean_environment
 from .factories import OrganisationFactory, ServiceFactory, UserFactory
 from .redis_server import free_port
-from .shared import LISTING_TABLES
+from .shared import LISTING_TABLES, limit_client_id
 from .signin import current_code, totp_device
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -435,12 +434,8 @@ def test_the_limit_still_holds_when_redis_stops(start_servers, sakoon, redis_ser
 
 def client_id_of(address, server):
     """How ``server`` names a client at ``address``: keyed by the servers' secret key."""
-
-    class Request:
-        META = {"REMOTE_ADDR": address}
-
     with override_settings(SECRET_KEY=server.env["DJANGO_SECRET_KEY"]):
-        return client_id(Request())
+        return limit_client_id(address)
 
 
 # --- Two servers, one database, one Redis, the page cache on ----------------------------------

@@ -142,7 +142,7 @@ def pagination(version, page, query):
     key = ("pagination", page.number, paginator.num_pages, paginator.more, bool(base))
     html = KEPT.get(version, key)
     if html is None:
-        links = page_links(page, base=_QUERY_MARK if base else "")
+        links = page_links(page, _QUERY_MARK if base else "")
         html = compact(loader.get_template(PAGINATION_TEMPLATE).render({"page_links": links}))
         KEPT.put(version, key, html)
     return mark_safe(html.replace(_QUERY_MARK, escape(base))) if base else html

@@ -56,12 +56,10 @@ class PageLink(NamedTuple):
     query_string: str = ""
 
 
-def page_links(page, query=None, *, base=None):
+def page_links(page, base):
     """Pages to link to: first, last (when known) and two either side, with gaps; and the
-    previous and next pages. ``query`` is the understood filters, without ``page``, or ``base``
-    those filters as a query string already."""
-    if base is None:
-        base = query.urlencode()
+    previous and next pages. ``base`` is the understood filters as a query string, without
+    ``page``."""
 
     def link_to(number, current=False):
         param = None if number == 1 else number

@@ -34,9 +34,8 @@ BY_LAST_CHECK = (
 # --- A search in order of relevance: three groups, each in name order (migration 0007) ------------
 
 # The first group, read first and alone, is BY_NAME with NAMES_MATCH_TEXT when no searched word is
-# one exact lexeme;
-# otherwise a merge of each exact word's run of organisations_listing_word_walk, which
-# stops at the page's last organisation. Parameters: one per WORD_JOIN, then the first word.
+# one exact lexeme; otherwise a merge of each exact word's run of organisations_listing_word_walk,
+# which stops at the page's last organisation. Parameters: one per WORD_JOIN, then the first word.
 NAMED_BY_WORDS = (
     "SELECT w0.organisation_id FROM organisations_listing_word w0{joins} "
     "WHERE w0.word = %s GROUP BY w0.sort_name, w0.organisation_id "

@@ -18,9 +18,8 @@ behind ``DJANGO_TRUSTED_PROXIES`` reverse proxies the address the outermost of t
 client its /64 network (which one household or phone usually holds), kept only as a keyed hash
 (an HMAC with the secret key, Django's ``salted_hmac``): a plain hash of an IPv4 address is undone
 by hashing all four billion of them, a keyed one not without the key. Every server shares the
-key, so they count a client alike. Behind
-a proxy, ``DJANGO_TRUSTED_PROXIES`` must be set: otherwise the address is the proxy's and every
-visitor shares one limit.
+key, so they count a client alike. Behind a proxy, ``DJANGO_TRUSTED_PROXIES`` must be set:
+otherwise the address is the proxy's and every visitor shares one limit.
 """
 
 import ipaddress
