@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 LIGHTHOUSE := bench/lighthouse
 
 .PHONY: run test test-postgres test-redis serve install install-test lint format migrate seed editor clean \
-	bench bench-quick bench-engines bench-hit-path lighthouse soak backup restore
+	bench bench-quick bench-engines bench-hit-path lighthouse soak backup restore messages
 
 # Installs are redone only when pyproject.toml changes.
 $(BIN)/python:
@@ -98,6 +98,24 @@ $(LIGHTHOUSE)/node_modules/.installed: $(LIGHTHOUSE)/package-lock.json $(LIGHTHO
 	@command -v npm >/dev/null || { echo "make lighthouse needs Node.js 18.16+ and npm" >&2; exit 1; }
 	cd $(LIGHTHOUSE) && npm ci --no-audit --no-fund
 	touch $@
+
+## messages: bring each catalogue (locale/<lang>/LC_MESSAGES/django.po) up to date with the marked
+## strings, then compile the django.mo beside it; commit both (docs/translating.md). Needs GNU
+## gettext (apt-get install gettext): a developer's machine only, since make run and make test read
+## the committed .mo files and compile_translations is pure Python (polib).
+messages: install-test
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext (apt-get install gettext)" >&2; exit 1; }
+	$(MANAGE) makemessages --all --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(MANAGE) compile_translations
+
+# What make messages leaves out: the tools, the tests and what they write, and the admin, which is
+# always in English (its URLs have no language prefix), so its strings are no translator's work.
+# Locations are file names only (--add-location=file): reviewers see where a string is used, and
+# moving a line changes nothing. tests/test_translations.py reads this list.
+MESSAGES_IGNORE := --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles \
+	--ignore=node_modules --ignore='*.egg-info' --ignore=build --ignore=backups \
+	--ignore=templates/admin --ignore=templates/simple_history \
+	--ignore=admin.py --ignore=admin_site.py --ignore=history_admin.py
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -79,7 +79,12 @@ PAGES = [
     "/organisations/?q=anxeity+councelling",
     "/organisations/?page=50",
     DETAIL,
+    # The list in two other interface languages (issue 13): within LANGUAGE_MIN_FACTOR of the
+    # English list's ratio, uncached and cached.
+    "/ar/organisations/?language=ar",
+    "/ur/organisations/",
 ]
+ENGLISH_LIST = "/organisations/"
 
 MODES = ("uncached", "cached")
 
@@ -90,6 +95,7 @@ CACHED_MIN_RATIO = 0.85
 MAX_QUERIES = 10
 MAX_WORKER_RSS_MB = 150
 MAX_LIST_HTML_KB = 60
+LANGUAGE_MIN_FACTOR = 0.9
 TARGET_SIZE = 100_000
 
 
@@ -195,9 +201,14 @@ class PageResult:
 
     @property
     def is_list(self) -> bool:
-        return self.path.startswith("/organisations/") and (
-            self.path == "/organisations/" or self.path.startswith("/organisations/?")
-        )
+        path = self.path.removeprefix(f"/{self.language}") if self.language else self.path
+        return path == "/organisations/" or path.startswith("/organisations/?")
+
+    @property
+    def language(self) -> str:
+        """The interface language's prefix ("ar" for /ar/organisations/), or "" for English."""
+        first = self.path.split("/")[1] if self.path.startswith("/") else ""
+        return first if first and first != "organisations" and len(first) <= 3 else ""
 
     def problems(self) -> str:
         """Why this page is flagged, or "" when its every request succeeded."""
@@ -437,6 +448,32 @@ def check_scaling(runs: list[RunResult]) -> Check:
     return Check(target, "PASS", f"{sizes}: every page ≥ {SCALING_MIN_FACTOR}; {worst}")
 
 
+def check_languages(runs: list[RunResult]) -> Check:
+    """The list in another interface language costs what the English one does: its ratio at least
+    LANGUAGE_MIN_FACTOR × the English list's, in every run (both sizes, both modes)."""
+    target = f"the list in another language ≥ {LANGUAGE_MIN_FACTOR} × the English list's ratio"
+    factors, failing = [], []
+    for run in runs:
+        english = run.page(ENGLISH_LIST)
+        for page in run.pages:
+            if not page.language:
+                continue
+            where = f"{page.label} ({run.mode} {run.size:,})"
+            if page.ratio is None or english is None or not english.ratio:
+                failing.append(f"{where} not measured")
+                continue
+            factor = page.ratio / english.ratio
+            factors.append((factor, where))
+            if factor < LANGUAGE_MIN_FACTOR:
+                failing.append(f"{where} {factor:.2f}")
+    if not factors and not failing:
+        return Check(target, "n/a", "no page in another language measured")
+    worst = "lowest {1} {0:.2f}".format(*min(factors)) if factors else "none measured"
+    if failing:
+        return Check(target, "FAIL", f"{worst}; below {LANGUAGE_MIN_FACTOR}: " + ", ".join(failing))
+    return Check(target, "PASS", f"every page ≥ {LANGUAGE_MIN_FACTOR}; {worst}")
+
+
 def check_queries(runs: list[RunResult]) -> Check:
     """The steady state: a repeat request's queries. The first request's are shown beside."""
     target = f"at most {MAX_QUERIES} SQL queries per page (repeat request)"
@@ -519,6 +556,7 @@ def check_targets(runs: list[RunResult]) -> list[Check]:
             check_uncached_ratio,
             check_scaling,
             check_cached_ratio,
+            check_languages,
             check_queries,
             check_memory,
             check_list_html,

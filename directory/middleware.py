@@ -13,6 +13,7 @@ before it: ``SecurityMiddleware`` only fills in a Referrer-Policy that is not se
 """
 
 from django.conf import settings
+from django.utils import translation
 
 # Powerful features the site never uses, turned off for it and anything it might embed, and no
 # interest groups (FLoC, Topics) computed from visits. Only features Chromium knows
@@ -65,4 +66,31 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if is_admin(request) or carries_a_form_token(request):
             response.headers.setdefault("Referrer-Policy", FORM_REFERRER_POLICY)
+        return response
+
+
+class URLLanguageMiddleware:
+    """The interface language from the URL alone (DESIGN.md §8): the language of its prefix
+    (``/ur/organisations/``), and English for a path without one, whatever the browser asks for.
+
+    Django's LocaleMiddleware also reads a cookie and ``Accept-Language`` for paths outside
+    ``i18n_patterns`` (admin, ``/healthz``): here nothing but the path decides, so one URL is one
+    page in one language, for people, caches and search engines alike. ``set_language`` is never
+    mounted, so no cookie is ever set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = self.get_response(request)
+        finally:
+            # The next request in this thread (or a test after it) starts from English: nothing
+            # it does, such as making a lookup, may take this page's language by accident.
+            translation.activate(settings.LANGUAGE_CODE)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

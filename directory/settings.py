@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +49,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DE
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Translated lookup names in columns of their own tables (organisations/translation.py):
+    # before admin, so that its admin classes can show the columns.
+    "modeltranslation",
     # Django's admin with directory.admin_site.AdminSite as admin.site: two-factor sign-in.
     "directory.apps.AdminConfig",
     "django.contrib.auth",
@@ -87,6 +91,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language from the URL's prefix alone (/ur/, /ar/, ...), English without one:
+    # no cookie, no Accept-Language (directory/middleware.py, DESIGN.md §8).
+    "directory.middleware.URLLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "directory.context_processors.site",
             ],
+            # as_written and written_lang in every template, _value.html's single line included.
+            "builtins": ["directory.templatetags.languages"],
         },
     },
 ]
@@ -177,10 +186,32 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Editors group has both (migration 0009).
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 
+# The interface languages (DESIGN.md §8, docs/translating.md). English has today's URLs; each other
+# language a prefix (/ur/, /ar/, /bn/, /so/), a catalogue in locale/<code>/LC_MESSAGES/ and an entry
+# in locale/review.toml; each is named in its own script. Adding one is a catalogue and a line here.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("ur", "اردو"),
+    ("ar", "العربية"),
+    ("bn", "বাংলা"),
+    ("so", "Soomaali"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django knows every language above but Somali: what it needs to name it and know its direction.
+LANG_INFO.setdefault(
+    "so", {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"}
+)
+# Date and number formats of a language Django has none for (Somali): directory/formats/so/.
+FORMAT_MODULE_PATH = ["directory.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Lookup names (types of support, languages, areas, ...) keep a column per language
+# (django-modeltranslation, organisations/translation.py): name_en_gb, name_ur, ... An empty
+# translation shows the English name.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

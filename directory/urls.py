@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,7 +14,10 @@ def page(url, template, name):
     return path(url, PageView.as_view(template_name=f"pages/{template}.html"), name=name)
 
 
-urlpatterns = [
+# The public pages, in English at today's URLs and in every other language under its prefix
+# (/ur/about/). Admin, /healthz and the open data stay unprefixed, and set_language is never
+# mounted: the URL alone decides the language (directory/middleware.py).
+urlpatterns = i18n_patterns(
     page("", "home", "home"),
     path("", include("organisations.urls")),
     path("", include("organisations.suggestions.urls")),
@@ -22,6 +26,8 @@ urlpatterns = [
     page("about/", "about", "about"),
     page("privacy/", "privacy", "privacy"),
     page("accessibility/", "accessibility", "accessibility"),
+    prefix_default_language=False,
+) + [
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

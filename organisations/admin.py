@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from . import services
 from .facets import LOOKUP_FACETS, RELATIONS
@@ -157,8 +158,9 @@ class ServiceAdmin(HistoryAdmin):
     fieldsets = [(None, {"fields": ["organisation"]}), *ServiceInline.fieldsets]
 
 
-class LookupAdmin(admin.ModelAdmin):
-    """The lookup tables: a name, a slug for URLs, and a position that orders them."""
+class LookupAdmin(TranslationAdmin):
+    """The lookup tables: a name in every interface language (organisations/translation.py), a
+    slug for URLs, and a position that orders them."""
 
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
@@ -172,7 +174,7 @@ class AreaAdmin(LookupAdmin):
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(TranslationAdmin):
     list_display = ["name", "native_name", "code", "is_rtl", "position"]
     list_editable = ["position"]
     search_fields = ["name", "native_name", "code"]

@@ -6,37 +6,47 @@ list filters on without importing the models.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
+    """Whether a listing is public: only admin shows these."""
+
+    DRAFT = "draft", pgettext_lazy("status of a listing", "Draft")
+    PUBLISHED = "published", pgettext_lazy("status of a listing", "Published")
+    ARCHIVED = "archived", pgettext_lazy("status of a listing", "Archived")
 
 
 class Cost(models.TextChoices):
-    FREE = "free", "Free"
-    LOW_COST = "low-cost", "Low cost"
-    PAID = "paid", "Paid"
-    NOT_STATED = "not-stated", "Cost not stated"
+    # Translators: what a service costs its users: free of charge.
+    FREE = "free", pgettext_lazy("cost", "Free")
+    LOW_COST = "low-cost", pgettext_lazy("cost", "Low cost")
+    # Translators: what a service costs its users: the user pays for it.
+    PAID = "paid", pgettext_lazy("cost", "Paid")
+    NOT_STATED = "not-stated", _("Cost not stated")
 
 
 class FaithApproach(models.TextChoices):
-    ISLAMIC = "islamic", "Integrates Islamic faith and practice"
-    FAITH_SENSITIVE = "faith-sensitive", "Faith-sensitive, without religious guidance"
-    NOT_STATED = "not-stated", "Approach to faith not stated"
+    ISLAMIC = "islamic", _("Integrates Islamic faith and practice")
+    FAITH_SENSITIVE = "faith-sensitive", _("Faith-sensitive, without religious guidance")
+    NOT_STATED = "not-stated", _("Approach to faith not stated")
 
 
 class Referral(models.TextChoices):
-    SELF = "self", "Contact them yourself"
-    PROFESSIONAL = "professional", "Referral by a professional"
-    EITHER = "either", "Yourself or through a professional"
-    NOT_STATED = "not-stated", "How to be referred not stated"
+    """How a person is referred to a service."""
+
+    SELF = "self", _("Contact them yourself")
+    PROFESSIONAL = "professional", _("Referral by a professional")
+    EITHER = "either", _("Yourself or through a professional")
+    NOT_STATED = "not-stated", _("How to be referred not stated")
 
 
 class Sort(models.TextChoices):
     """The list's orders (``sort``). Relevance only means something with a search."""
 
-    RELEVANCE = "relevance", "Best match to your search"
-    NAME = "name", "Name (A to Z)"
-    RECENTLY_VERIFIED = "recently-verified", "Most recently checked"
+    # Translators: an order of the list of organisations, as are the two below.
+    RELEVANCE = "relevance", _("Best match to your search")
+    NAME = "name", _("Name (A to Z)")
+    # Translators: the organisations whose details the editors checked most recently come first.
+    RECENTLY_VERIFIED = "recently-verified", _("Most recently checked")

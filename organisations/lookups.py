@@ -1,13 +1,18 @@
 """The lookup tables and the facets of shown services, each read in one query.
 
+Each lookup comes with its name in every interface language (translation.py), so one ``Lookups``
+serves every language: ``item.name`` is the name in the language active when it is read.
+
 Lookups change a few times a year, so a process keeps them for as long as the directory's version
 stays the same (caching/memo.py). A page's services get their facets from one UNION ALL over the
 facets' link tables, mapped onto those lookups: ``service.facets["language"]`` is a list of
 ``Language`` objects in their display order.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Value
+from modeltranslation.utils import build_localized_fieldname
 
 from .caching.memo import memo
 from .facets import LOOKUP_FACETS
@@ -39,6 +44,11 @@ class Lookups:
         return self.by_param[param]
 
 
+def _name_columns():
+    """The name's column in each interface language: name_en_gb, name_ur, ..."""
+    return [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
+
+
 def _own_columns(model):
     """Which of the optional columns (native name, right to left, UK-wide) ``model`` has."""
     names = {field.name for field in model._meta.concrete_fields}
@@ -53,13 +63,23 @@ def _rows(facet):
         model.objects.order_by()
         .annotate(kind=Value(facet.param, output_field=models.CharField()), key_=F(model.KEY_FIELD))
         .annotate(**{f"{name}_": expression for name, expression in extra.items()})
-        .values_list("kind", "id", "name", "key_", "position", *(f"{name}_" for name in extra))
+        .annotate(**{f"{name}_": F(name) for name in _name_columns()})
+        .values_list(
+            "kind",
+            "id",
+            "key_",
+            "position",
+            *(f"{name}_" for name in extra),
+            *(f"{name}_" for name in _name_columns()),
+        )
     )
 
 
 def _build(model, own, row):
-    _kind, pk, name, key, position, *optional = row
-    fields = {"id": pk, "name": name, "position": position, model.KEY_FIELD: key}
+    _kind, pk, key, position, *rest = row
+    optional, names = rest[: len(_COLUMNS)], rest[len(_COLUMNS) :]
+    fields = {"id": pk, "position": position, model.KEY_FIELD: key}
+    fields.update(zip(_name_columns(), names, strict=True))
     values = dict(zip(_COLUMNS, optional, strict=True))
     fields.update({column: values[column] for column in own})
     item = model(**fields)
@@ -80,8 +100,9 @@ def load_lookups(version=None):
     by_param = {facet.param: [] for facet in LOOKUP_FACETS}
     for row in queries[0].union(*queries[1:], all=True):
         by_param[row[0]].append(_build(*built[row[0]], row))
-    for items in by_param.values():
-        items.sort(key=lambda item: (item.position, item.name))
+    english = build_localized_fieldname("name", settings.LANGUAGE_CODE)
+    for items in by_param.values():  # the same order in every language
+        items.sort(key=lambda item: (item.position, getattr(item, english) or ""))
     lookups = Lookups(by_param)
     if version is not None:
         KEPT.put(version, "all", lookups)

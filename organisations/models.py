@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .choices import Cost, FaithApproach, Referral, Status
 from .facets import FACETS, RELATIONS
@@ -320,7 +321,8 @@ class Service(models.Model):
         """What this service has not told us, for "Not stated: …"."""
         missing = [facet.unstated for facet, values in self.described() if not values]
         if not self.stated_referral:
-            missing.append("how to get referred")
+            # Translators: in "Not stated: kind of support, languages, how to get referred".
+            missing.append(gettext("how to get referred"))
         return missing
 
     # What to show: a service's own contact details win over its organisation's.

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from .choices import Sort, Status
 from .listing import search
@@ -26,7 +27,8 @@ class ServiceQuerySet(models.QuerySet):
 
     def search(self, text):
         """Services that match every word of ``text``: full-text on PostgreSQL (search.py), and
-        elsewhere every word, in any case, in a name, summary, description or type."""
+        elsewhere every word, in any case, in a name, summary, description, or a name of one of
+        its types or languages in any interface language."""
         if connections[self.db].vendor == "postgresql":
             query = search.tsquery(text)
             if not query:
@@ -44,13 +46,27 @@ class ServiceQuerySet(models.QuerySet):
                 pk__in=self.model.objects.filter(
                     Q(name__icontains=word)
                     | Q(description__icontains=word)
-                    | Q(service_types__name__icontains=word)
                     | Q(organisation__name__icontains=word)
                     | Q(organisation__summary__icontains=word)
                     | Q(organisation__description__icontains=word)
+                    | _any_name_contains(word)
                 ).values("pk")
             )
         return queryset
+
+
+def _any_name_contains(word):
+    """A service whose types or languages have ``word`` in a name, in any interface language of
+    settings.LANGUAGES (so a new one needs nothing here), or in a language's own name: "استشارة"
+    finds counselling, "اردو" services in Urdu. SQLite's LIKE ignores case for ASCII letters only;
+    Arabic, Urdu and Bengali have no case, so for them that loses nothing."""
+    found = Q(service_types__name__icontains=word) | Q(languages__name__icontains=word)
+    found |= Q(languages__native_name__icontains=word)
+    for code, _name in settings.LANGUAGES:
+        column = build_localized_fieldname("name", code)
+        found |= Q(**{f"service_types__{column}__icontains": word})
+        found |= Q(**{f"languages__{column}__icontains": word})
+    return found
 
 
 def review_cutoff():

@@ -2,8 +2,10 @@
 shows is decided in listing/, lookups.py, signposting.py and the querysets."""
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.views.generic import DetailView, TemplateView
 
 from . import signposting
@@ -51,6 +53,8 @@ class OrganisationListView(CachedPageMixin, TemplateView):
             notices=[*list_request.notices, *([page_notice] if page_notice else [])],
             query=list_request.query,
             active_filters=list_request.active_filters,
+            language_query=list_request.language_query,
+            sheet_limit=signposting.MOST_SERVICES,
             **kwargs,
         )
 
@@ -90,6 +94,13 @@ class SignpostingSheetView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         chosen = signposting.read_ids(request.GET.getlist("service"))
+        sheet_language = signposting.sheet_language(request.GET.getlist("lang"))
+        if sheet_language.code != get_language():
+            # The sheet in the language chosen for the client: its own URL, like every page.
+            with override(sheet_language.code):
+                url = reverse("organisations:signposting-sheet")
+            query = "&".join(f"service={pk}" for pk in chosen.ids)
+            return do_not_cache(HttpResponseRedirect(url + (f"?{query}" if query else "")))
         services = signposting.public_services(chosen) if chosen.ids else []
         attach_facets(services, load_lookups(current_state().version))
         sheet_query = "&".join(f"service={service.pk}" for service in services)
@@ -100,11 +111,13 @@ class SignpostingSheetView(TemplateView):
             )
         context = self.get_context_data(
             services=services,
-            notices=chosen.notices,
+            notices=[*sheet_language.notices, *chosen.notices],
             today=timezone.localdate(),
             sheet_url=request.build_absolute_uri(
                 reverse("organisations:signposting-sheet") + (f"?{sheet_query}" if services else "")
             ),
             urgent_help_url=request.build_absolute_uri(reverse("urgent-help")),
+            language_query=f"?{sheet_query}" if services else "",
+            practitioner_note=signposting.practitioner_note(sheet_query) if services else None,
         )
         return do_not_cache(self.render_to_response(context))

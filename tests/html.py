@@ -4,9 +4,12 @@ import html
 import re
 
 _CARD = re.compile(r'<article class="app-card">(.*?)</article>', re.S)
-_TITLE = re.compile(r'<h2 class="app-card__title"><a href="[^"]*">(.*?)</a></h2>', re.S)
+# On a page in another language, what organisations wrote is marked with its own lang and dir.
+_TITLE = re.compile(r'<h2 class="app-card__title"><a href="[^"]*"[^>]*>(.*?)</a></h2>', re.S)
 # A service's heading holds the checkbox that puts it on a signposting sheet.
-_SERVICE = re.compile(r"<h3><label><input [^>]*> (.*?)</label></h3>", re.S)
+_SERVICE = re.compile(
+    r"<h3><label><input [^>]*> (?:<span [^>]*>)?(.*?)(?:</span>)?</label></h3>", re.S
+)
 
 
 def cards(response):

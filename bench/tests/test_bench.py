@@ -220,12 +220,17 @@ def statuses(checks):
     return [check.status for check in checks]
 
 
+ARABIC = "/ar/organisations/?language=ar"
+
+
 def passing_runs():
     return [
-        measured(10_000, "uncached", [page(LIST, 250.0), page(SEARCH, 225.0)]),
-        measured(10_000, "cached", [page(LIST, 950.0), page(SEARCH, 900.0)]),
-        measured(100_000, "uncached", [page(LIST, 240.0), page(SEARCH, 210.0)]),
-        measured(100_000, "cached", [page(LIST, 940.0), page(SEARCH, 870.0)]),
+        measured(10_000, "uncached", [page(LIST, 250.0), page(SEARCH, 225.0), page(ARABIC, 240.0)]),
+        measured(10_000, "cached", [page(LIST, 950.0), page(SEARCH, 900.0), page(ARABIC, 960.0)]),
+        measured(
+            100_000, "uncached", [page(LIST, 240.0), page(SEARCH, 210.0), page(ARABIC, 230.0)]
+        ),
+        measured(100_000, "cached", [page(LIST, 940.0), page(SEARCH, 870.0), page(ARABIC, 900.0)]),
     ]
 
 
@@ -246,10 +251,27 @@ def test_the_baseline_is_the_mean_of_healthz_at_the_start_and_the_end():
 
 def test_all_targets_pass():
     checks = run.check_targets(passing_runs())
-    assert statuses(checks) == ["PASS"] * 7, run.format_checks(checks)
+    assert statuses(checks) == ["PASS"] * 8, run.format_checks(checks)
     assert "lowest /organisations/?q=anxiety+counselling 0.210" in checks[0].detail
     assert "100,000 vs 10,000" in checks[1].detail
     assert "lowest /organisations/?q=anxiety+counselling 0.870" in checks[2].detail
+
+
+def test_a_list_in_another_language_below_the_english_lists_ratio_fails():
+    runs = passing_runs()
+    runs[1] = measured(10_000, "cached", [page(LIST, 950.0), page(ARABIC, 800.0)])
+    check = run.check_languages(runs)
+    assert check.status == "FAIL"
+    assert f"{ARABIC} (cached 10,000) 0.84" in check.detail
+    assert run.check_languages(passing_runs()).status == "PASS"
+
+
+def test_the_language_of_a_page_is_its_prefix():
+    assert page(ARABIC, 1.0).language == "ar"
+    assert page(ARABIC, 1.0).is_list
+    assert page("/ur/organisations/", 1.0).is_list
+    assert page(LIST, 1.0).language == ""
+    assert not page("/organisations/some-slug/", 1.0).is_list
 
 
 def test_uncached_ratio_below_target_fails_with_the_page_named():
@@ -321,7 +343,7 @@ def test_query_rss_html_and_error_targets():
         rss=(120.0, 151.5),
     )
     checks = run.check_targets(runs)
-    queries, rss, html, errors = checks[3:]
+    queries, rss, html, errors = checks[4:]
     assert queries.status == "FAIL"
     assert "/organisations/ 12 (uncached 100,000)" in queries.detail
     assert rss.status == "FAIL"

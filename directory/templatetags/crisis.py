@@ -1,6 +1,7 @@
 """The crisis lines in a template (directory/crisis_lines.py): needs no request, so the error
 pages, which render without one, can use it too. The lines are constants of the code, so each
-place's HTML is made once per process (with DEBUG on, every time, so that a template edit shows).
+place's HTML is made once per process and language (with DEBUG on, every time, so that a template
+edit shows).
 
     {% load crisis %}
     {% crisis_lines "panel" %}         the lines of one place, through includes/crisis_lines.html
@@ -13,6 +14,7 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from ..crisis_lines import BY_SLUG, Place, in_a_list, lines_for
 
@@ -23,10 +25,11 @@ register = template.Library()
 def crisis_lines(place):
     """The lines of one place, through includes/crisis_lines.html."""
     place = Place(place)
-    return render(place) if settings.DEBUG else rendered(place)
+    return render(place) if settings.DEBUG else rendered(place, get_language())
 
 
-def render(place):
+def render(place, language=None):
+    """The lines of ``place`` in the active language (``language`` keys the process's copy)."""
     sentence = {
         Place.BANNER: "banner",
         Place.PANEL: "summary",

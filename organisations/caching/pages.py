@@ -7,8 +7,8 @@ None for a page that must not be cached. The mixin reads the directory's state o
 the view render it as it would anyway and keeps it, unless the status is not 200 or the view said
 ``do_not_cache(response)`` (it had to ignore part of the request): junk parameters therefore cannot
 flood the cache. The key includes the version (versioning.py), so any change makes the next
-request render afresh. ``DIRECTORY_PAGE_CACHE=0`` turns the cache off; conditional requests are
-answered either way.
+request render afresh; and the interface language, so each language has its own pages and ETags.
+``DIRECTORY_PAGE_CACHE=0`` turns the cache off; conditional requests are answered either way.
 
 Each process also keeps the last ``DIRECTORY_PAGES_KEPT`` pages it served, for the same version
 (memo.py): a repeat then costs the version query and no trip to the shared cache. The version is
@@ -32,6 +32,7 @@ from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
 
 from .memo import memo
 from .replay import mark_storable
@@ -68,6 +69,8 @@ class CachedPageMixin:
         if key is None:
             return do_not_cache(self.rendered(super().dispatch(request, *args, **kwargs)))
 
+        # The same page in another language is another page, with its own key and ETag.
+        key = f"{get_language()}:{key}"
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         etag = quote_etag(f"{self.state.version}-{digest[:16]}")
         last_modified = timegm(self.state.changed_at.utctimetuple())

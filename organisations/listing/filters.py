@@ -19,6 +19,9 @@ from typing import NamedTuple
 
 import django_filters
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..choices import Sort
 from ..facets import FACETS, LookupFacet
@@ -80,16 +83,28 @@ class SearchField(LenientField):
         if not search.words(text):
             if text:
                 notices.append(
-                    f"Your search “{shorten(text)}” has no letters or numbers, so it was ignored."
+                    gettext(
+                        # Translators: %(search)s is what the visitor searched for, such as "?!".
+                        "Your search “%(search)s” has no letters or numbers, so it was ignored."
+                    )
+                    % {"search": shorten(text)}
                 )
             text = ""
         if shortened:
             notices.append(
-                f"Your search was too long, so only its first {SEARCH_MAX_LENGTH} "
-                "characters were used."
+                ngettext(
+                    # Translators: %(count)s is the most characters a search can have.
+                    "Your search was too long, so only its first %(count)s character was used.",
+                    "Your search was too long, so only its first %(count)s characters were used.",
+                    SEARCH_MAX_LENGTH,
+                )
+                % {"count": number_format(SEARCH_MAX_LENGTH)}
             )
         if len(values) > 1:
-            notices.append("More than one search was given; only the last one was used.")
+            notices.append(
+                # Translators: a link to the list can repeat its search (?q=a&q=b).
+                gettext("More than one search was given; only the last one was used.")
+            )
         return Reading(text, tuple(notices))
 
 
@@ -111,10 +126,7 @@ class FacetField(LenientField):
         for raw in given(values):
             value = raw.strip().lower()
             if value not in known:
-                notices.append(
-                    f"We did not recognise the {self.facet.noun} “{shorten(raw)}”, "
-                    "so it was ignored."
-                )
+                notices.append(str(self.facet.unknown_value) % {"value": shorten(raw)})
             elif value not in chosen:
                 chosen.append(value)
         condition = Condition.of(self.facet, chosen, self.lookups) if chosen else None
@@ -128,10 +140,10 @@ class SortField(LenientField):
             return Reading("")
         if values[-1] in Sort.values:
             return Reading(values[-1])
-        notice = (
-            f"We did not recognise the order “{shorten(values[-1])}”, so the list is in order "
-            "of name."
-        )
+        notice = gettext(
+            # Translators: %(order)s is what a link asked for instead of an order of the list.
+            "We did not recognise the order “%(order)s”, so the list is in order of name."
+        ) % {"order": shorten(values[-1])}
         return Reading("", (notice,))
 
 
@@ -145,10 +157,14 @@ class PageField(LenientField):
         try:
             number = int(raw.strip())
         except ValueError:
-            notice = f"“{raw[:20]}” is not a page number, so this is the first page."
+            # Translators: %(page)s is what a link gave instead of a page number, such as "two".
+            notice = gettext("“%(page)s” is not a page number, so this is the first page.") % {
+                "page": raw[:20]
+            }
             return Reading((1, raw), (notice,))
         if number < 1:
-            return Reading((1, raw), ("There is no such page, so this is the first page.",))
+            notice = gettext("There is no such page, so this is the first page.")
+            return Reading((1, raw), (notice,))
         return Reading((number, raw))
 
 
@@ -191,7 +207,7 @@ class FacetFilter(ShallowCopied, django_filters.Filter):
 class ListFilter(django_filters.FilterSet):
     """Filters public services by ``q`` and every facet, all holding for the same service."""
 
-    q = SearchFilter(label="Search")
+    q = SearchFilter(label=_("Search"))
 
     class Meta:
         model = Service

@@ -4,10 +4,11 @@ Rendering, not the database, is what a list page spends most of its time on: twe
 2.5 KB each and a filter form of seventy checkboxes. A card depends only on its organisation, the
 services it shows and two counts, the form only on the values chosen, and a service as its
 organisation's page shows it only on itself; all of these are fixed for one version of the
-directory. So each process keeps the HTML it rendered (caching/memo.py),
-keyed by what it was rendered from, and forgets all of it the moment the version moves: exact,
-like the page cache, with nothing to share between processes. This works with the page cache off
-(``DIRECTORY_PAGE_CACHE=0``): fragments are the parts of pages that recur across different pages.
+directory. So each process keeps the HTML it rendered (caching/memo.py), keyed by what it was
+rendered from and the interface language, and forgets all of it the moment the version moves:
+exact, like the page cache, with nothing to share between processes. This works with the page
+cache off (``DIRECTORY_PAGE_CACHE=0``): fragments are the parts of pages that recur across
+different pages.
 
 The templates are written for people, one element a line; a fragment is made compact once, when
 it is stored (``compact``). At most ``DIRECTORY_FRAGMENTS`` pieces are kept.
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.template import loader
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..caching.memo import memo
 from ..choices import Sort
@@ -58,24 +60,25 @@ def cards(version, ids, rows, lookups):
 
     Only the organisations, services and facets of cards not rendered before are read.
     """
+    language = get_language()
     keys = {}
     for pk in ids:
         row = rows.get(pk)
         if row is not None:  # gone between two queries: leave it out
             shown = tuple(row.matching[:SERVICES_PER_CARD])
-            keys[pk] = ("card", pk, shown, len(row.matching), row.public_count)
+            keys[pk] = ("card", language, pk, shown, len(row.matching), row.public_count)
     found = KEPT.get_many(version, keys.values())
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         organisations = Organisation.objects.published().in_bulk(missing)
-        services = Service.objects.in_bulk([service for pk in missing for service in keys[pk][2]])
+        services = Service.objects.in_bulk([service for pk in missing for service in keys[pk][3]])
         attach_facets(services.values(), lookups)
         template = loader.get_template(CARD_TEMPLATE)
         for pk in missing:
             organisation = organisations.get(pk)
             if organisation is None:
                 continue
-            _card, _pk, shown, matching, public_count = keys[pk]
+            _card, _language, _pk, shown, matching, public_count = keys[pk]
             organisation.shown_services = [services[s] for s in shown if s in services]
             organisation.matching_count = matching
             organisation.public_service_count = public_count
@@ -89,7 +92,7 @@ def services_in_full(version, organisation, service_ids, lookups):
     """Each of ``organisation``'s services (``service_ids``, in order) as its page shows it,
     contact details included: the same services are shown the same way until the version moves.
     Only services not rendered before are read, with their facets."""
-    keys = {pk: ("service", pk) for pk in service_ids}
+    keys = {pk: ("service", get_language(), pk) for pk in service_ids}
     found = KEPT.get_many(version, keys.values())
     missing = [pk for pk in service_ids if keys[pk] not in found]
     if missing:
@@ -107,7 +110,7 @@ def services_in_full(version, organisation, service_ids, lookups):
 
 def filter_form(list_request):
     """The filter form for the values chosen: reused like the cards."""
-    key = ("form", without(list_request.query))
+    key = ("form", get_language(), without(list_request.query))
     html = KEPT.get(list_request.version, key)
     if html is None:
         html = compact(
@@ -139,7 +142,14 @@ def pagination(version, page, query):
     """
     base = query.urlencode()
     paginator = page.paginator
-    key = ("pagination", page.number, paginator.num_pages, paginator.more, bool(base))
+    key = (
+        "pagination",
+        get_language(),
+        page.number,
+        paginator.num_pages,
+        paginator.more,
+        bool(base),
+    )
     html = KEPT.get(version, key)
     if html is None:
         links = page_links(page, _QUERY_MARK if base else "")

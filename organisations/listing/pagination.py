@@ -9,6 +9,8 @@ are not counted; narrower filters reach the rest.
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 COUNT_AT_LEAST = 100
 FURTHEST_PAGE = 500  # 10,000 organisations in
@@ -28,21 +30,40 @@ def paginate(finder, number, per_page):
     notice = None
     if number > paginator.num_pages:
         if paginator.count:
-            notice = (
-                f"There is no page {number}; this is the last page, page {paginator.num_pages}."
-            )
+            notice = gettext(
+                "There is no page %(number)s; this is the last page, page %(last)s."
+            ) % {"number": number_format(number), "last": number_format(paginator.num_pages)}
         number = paginator.num_pages
     return paginator.page(number), notice
 
 
 def count_in_words(paginator, has_filters):
-    """ "More than 100 organisations", "1 organisation matching your choices"."""
+    """ "More than 100 organisations", "1 organisation matching your choices": a whole phrase
+    for each, since the number decides the words (Arabic has six plural forms)."""
     count = paginator.count
-    if paginator.more:
-        words = f"More than {count} organisations"
+    if paginator.more and has_filters:
+        words = ngettext(
+            # Translators: the list counts only so far: %(count)s is its lower bound.
+            "More than %(count)s organisation matching your choices",
+            "More than %(count)s organisations matching your choices",
+            count,
+        )
+    elif paginator.more:
+        words = ngettext(
+            # Translators: the list counts only so far: %(count)s is its lower bound.
+            "More than %(count)s organisation",
+            "More than %(count)s organisations",
+            count,
+        )
+    elif has_filters:
+        words = ngettext(
+            "%(count)s organisation matching your choices",
+            "%(count)s organisations matching your choices",
+            count,
+        )
     else:
-        words = f"{count} organisation{'' if count == 1 else 's'}"
-    return f"{words} matching your choices" if has_filters else words
+        words = ngettext("%(count)s organisation", "%(count)s organisations", count)
+    return words % {"count": number_format(count)}
 
 
 class PageLink(NamedTuple):

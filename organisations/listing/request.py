@@ -6,7 +6,8 @@ computed then, once: for each facet chosen, the values understood and, for a loo
 lookup ids a matching service may have, UK-wide ones included where the facet says so
 (``Condition``). Both finders (finders.py) read those conditions; nothing maps values to ids again.
 
-A process keeps each request it read, by its raw query string, for as long as the directory stays
+A process keeps each request it read, by its raw query string and the interface language, for as
+long as the directory stays
 at the same version (``read``): a repeated link is parsed once.
 """
 
@@ -16,6 +17,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ..caching.memo import memo
 from ..choices import Sort
@@ -104,6 +107,14 @@ class ListRequest:
         return QueryDict(query.urlencode())  # kept for the version: nothing may change it
 
     @cached_property
+    def language_query(self):
+        """The query string of this page in another language: what it understood, and its page."""
+        base = without(self.query)
+        page = f"page={self.page}" if self.page > 1 else ""
+        both = "&".join(part for part in (base, page) if part)
+        return f"?{both}" if both else ""
+
+    @cached_property
     def cache_key(self):
         """What the page understood, never the raw query: None when it had to ignore something."""
         if self.notices or len(self.page_given) > PAGE_DIGITS:
@@ -135,7 +146,7 @@ class ListRequest:
         if self.text:
             active.append(
                 {
-                    "legend": "Search",
+                    "legend": _("Search"),
                     "label": f"“{self.text}”",
                     "remove_query": without(self.query, "q"),
                 }
@@ -184,9 +195,10 @@ def read(request, state, lookups):
     """The list request in ``request``'s query string, read once per process and version."""
     raw = request.META.get("QUERY_STRING", "")
     keep = len(raw) <= LONGEST_KEPT
-    found = KEPT.get(state.version, raw) if keep else None
+    key = (get_language(), raw)  # its notices and labels are in the page's language
+    found = KEPT.get(state.version, key) if keep else None
     if found is None:
         found = parse(request.GET, lookups, state.version)
         if keep:
-            KEPT.put(state.version, raw, found)
+            KEPT.put(state.version, key, found)
     return found

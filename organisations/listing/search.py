@@ -1,10 +1,13 @@
 """Search that understands people: full-text on PostgreSQL, the nearest words when nothing matches.
 
-``q`` is only ever read as words (letters and digits): quotes, ``&``, ``|``, ``!``, ``:*`` and
-backslashes cannot become query syntax. On PostgreSQL each word matches by its English stem, and a
-word for a person who does something ("counsellor", "therapist", "psychologists") also by the
-stemmed prefix of what they do, so "counsellor" finds "counselling" and "therapist" finds "therapy".
-Exact stems are cheap for the GIN index; prefixes are not, so only those words get one.
+``q`` is only ever read as words (letters, digits and the marks written on them): quotes, ``&``,
+``|``, ``!``, ``:*`` and backslashes cannot become query syntax. On PostgreSQL each word matches by
+its English stem, and a word for a person who does something ("counsellor", "therapist",
+"psychologists") also by the stemmed prefix of what they do, so "counsellor" finds "counselling"
+and "therapist" finds "therapy". Exact stems are cheap for the GIN index; prefixes are not, so only
+those words get one. A word in another script (Arabic, Urdu, Bengali) has no English stem: it is
+matched as written, as the documents keep the names of types and languages in every interface
+language (migration 0013).
 
 When nothing matches, each word is replaced by the most alike word in the directory's own
 vocabulary (``organisations_searchword``, trigram-indexed; migration 0006) and the search runs
@@ -12,11 +15,11 @@ again: "anxeity councelling" becomes "anxiety counselling". Each word's stems an
 looked up once per process and version of the directory (``known``). SQLite, the embedded
 default, keeps a case-insensitive match of every word (``ServiceQuerySet.search``).
 
-The weighted search documents and their triggers are in migrations 0004 and 0006; the order of
-relevance, and the index of names' words it walks, in finders.py, sql.py and migration 0007.
+The weighted search documents and their triggers are in migrations 0004, 0006 and 0013; the order
+of relevance, and the index of names' words it walks, in finders.py, sql.py and migration 0007.
 """
 
-import re
+import unicodedata
 
 from django.db import connection, transaction
 
@@ -34,12 +37,23 @@ SHORTEST_ROOT = 5
 SIMILARITY_THRESHOLD = 0.3
 # What this process knows of words searched for, at one version of the directory (``known``).
 KNOWN = memo.shelf("search words", limit=lambda: 10_000)
-_WORD = re.compile(r"[^\W_]+")
 
 
 def words(text):
-    """The words of ``text``, lower-cased: everything else is dropped."""
-    return [word.lower() for word in _WORD.findall(text)][:MAX_WORDS]
+    """The words of ``text``, lower-cased: letters and digits, with the marks written on them.
+
+    Marks are Bengali's vowel signs and virama, Arabic's vowel marks and combining accents:
+    Python's \\w (and so re) has none of them, and with it "কাউন্সেলিং" was four words. A mark
+    with no letter or digit before it belongs to no word, and is dropped with everything else.
+    """
+    kept = []
+    for character in text:
+        kind = unicodedata.category(character)[0]
+        if kind in "LN" or (kind == "M" and kept and kept[-1] != " "):
+            kept.append(character)
+        else:
+            kept.append(" ")
+    return [word.lower() for word in "".join(kept).split()][:MAX_WORDS]
 
 
 def forms(word):

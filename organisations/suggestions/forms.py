@@ -5,6 +5,9 @@ What a visitor sends is saved as a ``Suggestion`` for editors to review; nothing
 
 from django import forms
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import Suggestion
 
@@ -27,7 +30,11 @@ class SuggestionForm(forms.ModelForm):
 
     # Not a model field: robots find it, people never see it.
     homepage = forms.CharField(
-        label="Leave this empty", required=False, max_length=200, strip=False
+        # Translators: the label of a field hidden from people, which only robots fill in.
+        label=_("Leave this empty"),
+        required=False,
+        max_length=200,
+        strip=False,
     )
 
     class Meta:
@@ -35,17 +42,20 @@ class SuggestionForm(forms.ModelForm):
         fields = ["details", "contact_email", "contact_consent"]
         formfield_callback = formfield
         labels = {
-            "contact_email": "Your email address (optional)",
-            "contact_consent": "You may email me about this suggestion",
+            "contact_email": _("Your email address (optional)"),
+            "contact_consent": _("You may email me about this suggestion"),
         }
         help_texts = {
-            "contact_email": "Only if you are happy for an editor to ask you about it.",
-            "contact_consent": "We keep your email address only if you tick this, and delete it "
-            "with the suggestion.",
+            "contact_email": _("Only if you are happy for an editor to ask you about it."),
+            "contact_consent": _(
+                "We keep your email address only if you tick this, and delete it with the "
+                "suggestion."
+            ),
         }
         error_messages = {
             "contact_email": {
-                "invalid": "Enter an email address like name@example.com, or leave it empty."
+                # Translators: name@example.com is an example address: keep it as it is.
+                "invalid": _("Enter an email address like name@example.com, or leave it empty.")
             },
         }
         widgets = {"details": forms.Textarea(attrs={"rows": 6})}
@@ -59,11 +69,16 @@ class SuggestionForm(forms.ModelForm):
         self.fields[HONEYPOT].widget.attrs.update(
             {"tabindex": "-1", "autocomplete": "off", "class": "app-field__input"}
         )
-        details = self.fields["details"]
-        details.error_messages["max_length"] = (
-            f"Details must be {Suggestion.DETAILS_MAX_LENGTH:,} characters or fewer "
-            "(you wrote %(show_value)d)."
-        )
+        # The limit as the language writes a number ("2,000"): put in here, as the validator
+        # gives it only as a bare number; %(show_value)d is left for the validator to fill in.
+        limit = Suggestion.DETAILS_MAX_LENGTH
+        self.fields["details"].error_messages["max_length"] = ngettext(
+            # Translators: %(limit)s is the most characters the details may have;
+            # %(show_value)d how many the visitor wrote.
+            "Details must be %(limit)s character or fewer (you wrote %(show_value)d).",
+            "Details must be %(limit)s characters or fewer (you wrote %(show_value)d).",
+            limit,
+        ).replace("%(limit)s", number_format(limit, force_grouping=True))
 
     def is_robot(self):
         """True when the hidden honeypot field came back filled in."""
@@ -75,7 +90,7 @@ class SuggestionForm(forms.ModelForm):
         if email and not cleaned.get("contact_consent"):
             self.add_error(
                 "contact_consent",
-                "Tick this box if we may email you, or leave the email address empty.",
+                gettext("Tick this box if we may email you, or leave the email address empty."),
             )
         elif not email:
             cleaned["contact_consent"] = False  # consent to nothing is not stored
@@ -86,13 +101,14 @@ class SuggestChangeForm(SuggestionForm):
     """What is wrong with one organisation's listing; the view sets the organisation."""
 
     problems = forms.MultipleChoiceField(
-        label="What is wrong or out of date?",
-        help_text="Choose all that apply.",
+        # Translators: about an organisation's listing in the directory.
+        label=_("What is wrong or out of date?"),
+        help_text=_("Choose all that apply."),
         choices=PROBLEM_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one thing that is wrong or out of date.",
-            "invalid_choice": "Choose from the options listed.",
+            "required": _("Choose at least one thing that is wrong or out of date."),
+            "invalid_choice": _("Choose from the options listed."),
         },
     )
 
@@ -100,12 +116,18 @@ class SuggestChangeForm(SuggestionForm):
         fields = ["details", "contact_email", "contact_consent"]
         labels = {
             **SuggestionForm.Meta.labels,
-            "details": "What should it say instead? (optional unless you chose “Something else”)",
+            "details": _(
+                # Translators: “Something else” is the last choice of "What is wrong or out of
+                # date?": write it as you translated that choice.
+                "What should it say instead? (optional unless you chose “Something else”)"
+            ),
         }
         help_texts = {
             **SuggestionForm.Meta.help_texts,
-            "details": "For example the new phone number, or where you saw the correct details. "
-            "Please do not include personal or health information.",
+            "details": _(
+                "For example the new phone number, or where you saw the correct details. "
+                "Please do not include personal or health information."
+            ),
         }
 
     field_order = ["problems", "details", "contact_email", "contact_consent"]
@@ -114,7 +136,7 @@ class SuggestChangeForm(SuggestionForm):
         cleaned = super().clean()
         problems = cleaned.get("problems") or []
         if "other_wrong" in problems and cleaned.get("details") == "":
-            self.add_error("details", "Tell us what else is wrong.")
+            self.add_error("details", gettext("Tell us what else is wrong."))
         # The model keeps one true-or-false field for each problem.
         for name, _label in Suggestion.PROBLEMS:
             setattr(self.instance, name, name in problems)
@@ -134,19 +156,20 @@ class SuggestOrganisationForm(SuggestionForm):
         ]
         labels = {
             **SuggestionForm.Meta.labels,
-            "organisation_name": "Name of the organisation",
-            "organisation_website": "Its website (optional)",
-            "details": "What support does it offer, and to whom? (optional)",
+            "organisation_name": _("Name of the organisation"),
+            "organisation_website": _("Its website (optional)"),
+            "details": _("What support does it offer, and to whom? (optional)"),
         }
         help_texts = {
             **SuggestionForm.Meta.help_texts,
-            "details": "Please do not include personal or health information.",
+            "details": _("Please do not include personal or health information."),
         }
         error_messages = {
             **SuggestionForm.Meta.error_messages,
-            "organisation_name": {"required": "Enter the name of the organisation."},
+            "organisation_name": {"required": _("Enter the name of the organisation.")},
             "organisation_website": {
-                "invalid": "Enter a web address like https://www.example.org, or leave it empty."
+                # Translators: https://www.example.org is an example address: keep it as it is.
+                "invalid": _("Enter a web address like https://www.example.org, or leave it empty.")
             },
         }
         widgets = {
@@ -158,6 +181,11 @@ class SuggestOrganisationForm(SuggestionForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation_name"].required = True
         for name in ("organisation_name", "organisation_website"):
-            self.fields[name].error_messages["max_length"] = (
-                "This must be %(limit_value)d characters or fewer (you wrote %(show_value)d)."
+            # The validator fills in both numbers, and chooses the plural form by the limit.
+            self.fields[name].error_messages["max_length"] = ngettext_lazy(
+                # Translators: %(limit_value)d is the most characters the answer may have;
+                # %(show_value)d how many the visitor wrote.
+                "This must be %(limit_value)d character or fewer (you wrote %(show_value)d).",
+                "This must be %(limit_value)d characters or fewer (you wrote %(show_value)d).",
+                "limit_value",
             )

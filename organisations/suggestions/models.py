@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SuggestionStatus(models.TextChoices):
@@ -17,15 +18,18 @@ class SuggestionStatus(models.TextChoices):
 
 
 # What a visitor can say is wrong with a listing: (field name, label). One boolean field each, so
-# that only these values can ever be stored and editors can filter by any of them.
+# that only these values can ever be stored and editors can filter by any of them. The labels are
+# the public form's choices (forms.py), so they are translated.
+# Translators: the choices under "What is wrong or out of date?" in the form that suggests a change
+# to an organisation's listing.
 SUGGESTION_PROBLEMS = [
-    ("phone_wrong", "Phone number"),
-    ("website_wrong", "Website"),
-    ("email_wrong", "Email address"),
-    ("hours_wrong", "Opening hours"),
-    ("services_wrong", "Services"),
-    ("closed", "It has closed"),
-    ("other_wrong", "Something else"),
+    ("phone_wrong", _("Phone number")),
+    ("website_wrong", _("Website")),
+    ("email_wrong", _("Email address")),
+    ("hours_wrong", _("Opening hours")),
+    ("services_wrong", _("Services")),
+    ("closed", _("It has closed")),
+    ("other_wrong", _("Something else")),
 ]
 ANY_PROBLEM = reduce(operator.or_, (Q(**{name: True}) for name, _label in SUGGESTION_PROBLEMS))
 
@@ -107,7 +111,8 @@ class Suggestion(models.Model):
         return f"{kind} {subject} ({self.created_at:%Y-%m-%d})"
 
     def problem_labels(self):
-        return [label for name, label in self.PROBLEMS if getattr(self, name)]
+        """The labels of the problems ticked, as text in the active language."""
+        return [str(label) for name, label in self.PROBLEMS if getattr(self, name)]
 
 
 class SubmissionCount(models.Model):

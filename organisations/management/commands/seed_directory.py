@@ -8,10 +8,30 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 
 from organisations.models import Organisation, Service
+
+
+def translated_name_columns(model):
+    """A lookup's name columns in the languages other than English (organisations/translation.py),
+    or [] for a model whose name is not translated."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return []
+    if "name" not in options.fields:
+        return []
+    return [
+        build_localized_fieldname("name", code)
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    ]
+
 
 LOOKUPS = "lookups.json"
 ORGANISATIONS = "organisations.json"
@@ -46,6 +66,7 @@ class Command(BaseCommand):
         self.now = timezone.now()
         self.added = Counter()
         self.already_there = Counter()
+        self.translations_filled = Counter()
         self.deferred = []
         self.new_organisation_ids = set()
         self.models = []  # in the order the fixtures first name them, for a stable summary
@@ -74,6 +95,7 @@ class Command(BaseCommand):
                     self.added[model] += 1
                 else:
                     self.already_there[model] += 1
+                    self.fill_translations(obj.object)
 
     def should_add(self, instance):
         """A row whose natural key is absent; a service only with its organisation, new now."""
@@ -81,7 +103,22 @@ class Command(BaseCommand):
             return instance.pk is None and instance.organisation_id in self.new_organisation_ids
         return instance.pk is None
 
+    def fill_translations(self, instance):
+        """A lookup already there gets the fixture's names in languages it has none in yet (an
+        editor's translation is never replaced): a new interface language reaches an existing
+        directory this way (docs/translating.md)."""
+        model = type(instance)
+        for column in translated_name_columns(model):
+            value = getattr(instance, column)
+            if value and instance.pk is not None:
+                empty = Q(**{f"{column}__isnull": True}) | Q(**{column: ""})
+                if model.objects.filter(empty, pk=instance.pk).update(**{column: value}):
+                    self.translations_filled[model] += 1
+
     def add(self, obj):
+        english = build_localized_fieldname("name", settings.LANGUAGE_CODE)
+        if translated_name_columns(type(obj.object)) and not getattr(obj.object, english):
+            setattr(obj.object, english, obj.object.name)  # saved raw: nothing else copies it
         # A deserialized object is saved raw, which skips auto_now and auto_now_add: stamp here.
         for field in obj.object._meta.concrete_fields:
             stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
@@ -111,4 +148,6 @@ class Command(BaseCommand):
                     "because their organisation was already there."
                 )
             else:
-                yield f"{label}: {added} added, {there} already there."
+                filled = self.translations_filled[model]
+                more = f", {filled} translated names filled in" if filled else ""
+                yield f"{label}: {added} added, {there} already there{more}."
