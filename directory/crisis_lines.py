@@ -15,10 +15,13 @@ In the texts, ``{number}`` becomes the line's number as a link, ``{email}`` its 
 import enum
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
+
+from .templatetags.languages import as_written
 
 
 class Place(enum.Enum):
@@ -109,7 +112,7 @@ class CrisisLine:
             number=self.number_link(place),
             email=format_html('<a href="mailto:{}">{}</a>', self.email, self.email),
             website=format_html('<a href="{}">{}</a>', self.website, self.website_text),
-            name=self.known_as,
+            name=self.known_as if isinstance(self.known_as, Promise) else as_written(self.known_as),
             **dict(self.facts),
         )
 
