@@ -35,8 +35,9 @@ FOCUSED = """() => {
     inFilters: Boolean(el.closest("form.app-filters")),
     outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 && !transparent,
     boxShadow: style.boxShadow !== "none",
-    onScreen: rect.width > 0 && rect.height > 0 && rect.left >= 0 && rect.top >= 0
-      && rect.right <= window.innerWidth && rect.bottom <= window.innerHeight,
+    // Within a pixel: layout is in fractions of one, and focus scrolls a control just into view.
+    onScreen: rect.width > 0 && rect.height > 0 && rect.left >= -1 && rect.top >= -1
+      && rect.right <= window.innerWidth + 1 && rect.bottom <= window.innerHeight + 1,
     covered: !hit || !(hit === el || el.contains(hit) || hit.contains(el)),
   };
 }"""
