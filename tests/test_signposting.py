@@ -32,7 +32,9 @@ def sheet(client, *ids):
 
 def titles(response):
     """The services on the sheet, in order, as "service from organisation"."""
-    found = re.findall(r'<h2 class="app-sheet__title"[^>]*>(.*?)</h2>', response.content.decode(), re.S)
+    found = re.findall(
+        r'<h2 class="app-sheet__title"[^>]*>(.*?)</h2>', response.content.decode(), re.S
+    )
     return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", title)).split()) for title in found]
 
 
