@@ -127,12 +127,23 @@ def sheet_language(values):
     )
 
 
-def practitioner_note(sheet_query):
+def sheet_query(ids):
+    """The query string of a sheet of these services: ``service=12&service=15``."""
+    return "&".join(f"service={pk}" for pk in ids)
+
+
+def sheet_path(ids):
+    """The sheet of these services, in the active language: ``/ar/signposting/?service=12``."""
+    query = sheet_query(ids)
+    return reverse("organisations:signposting-sheet") + (f"?{query}" if query else "")
+
+
+def practitioner_note(ids):
     """On a sheet in another language, a line in English for the practitioner who made it: which
     language the sheet is in, and the same sheet in English. None on an English sheet."""
     code = get_language()
     if code == settings.LANGUAGE_CODE:
         return None
     with override(settings.LANGUAGE_CODE):
-        english_url = reverse("organisations:signposting-sheet") + f"?{sheet_query}"
+        english_url = sheet_path(ids)
     return {"language": get_language_info(code)["name"], "english_url": english_url}

@@ -98,26 +98,21 @@ class SignpostingSheetView(TemplateView):
         if sheet_language.code != get_language():
             # The sheet in the language chosen for the client: its own URL, like every page.
             with override(sheet_language.code):
-                url = reverse("organisations:signposting-sheet")
-            query = "&".join(f"service={pk}" for pk in chosen.ids)
-            return do_not_cache(HttpResponseRedirect(url + (f"?{query}" if query else "")))
+                url = signposting.sheet_path(chosen.ids)
+            return do_not_cache(HttpResponseRedirect(url))
         services = signposting.public_services(chosen) if chosen.ids else []
         attach_facets(services, load_lookups(current_state().version))
-        sheet_query = "&".join(f"service={service.pk}" for service in services)
+        ids = [service.pk for service in services]
         for service in services:
             service.page_url = request.build_absolute_uri(service.get_absolute_url())
-            service.remove_query = "&".join(
-                f"service={other.pk}" for other in services if other is not service
-            )
+            service.remove_query = signposting.sheet_query(pk for pk in ids if pk != service.pk)
         context = self.get_context_data(
             services=services,
             notices=[*sheet_language.notices, *chosen.notices],
             today=timezone.localdate(),
-            sheet_url=request.build_absolute_uri(
-                reverse("organisations:signposting-sheet") + (f"?{sheet_query}" if services else "")
-            ),
+            sheet_url=request.build_absolute_uri(signposting.sheet_path(ids)),
             urgent_help_url=request.build_absolute_uri(reverse("urgent-help")),
-            language_query=f"?{sheet_query}" if services else "",
-            practitioner_note=signposting.practitioner_note(sheet_query) if services else None,
+            language_query=f"?{signposting.sheet_query(ids)}" if ids else "",
+            practitioner_note=signposting.practitioner_note(ids) if ids else None,
         )
         return do_not_cache(self.render_to_response(context))

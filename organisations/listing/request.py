@@ -7,8 +7,7 @@ lookup ids a matching service may have, UK-wide ones included where the facet sa
 (``Condition``). Both finders (finders.py) read those conditions; nothing maps values to ids again.
 
 A process keeps each request it read, by its raw query string and the interface language, for as
-long as the directory stays
-at the same version (``read``): a repeated link is parsed once.
+long as the directory stays at the same version (``read``): a repeated link is parsed once.
 """
 
 from dataclasses import dataclass

@@ -138,3 +138,22 @@ def visit(page, site, name):
     response = page.goto(site.path(name))
     assert response.status == site.status(name), f"{page.url} answered {response.status}"
     return response
+
+
+def printable_service(n, **fields):
+    """Service ``n`` of the ten the print tests put on one sheet: every fact the sheet prints,
+    long enough to show whether ten fit on two A4 pages."""
+    return ServiceFactory(
+        name=f"Counselling service {n}",
+        phone="020 7946 0999",
+        url=f"https://service-{n}.example.org/support/counselling",
+        hours="Monday to Friday 9am to 5pm, Saturdays 10am to 2pm",
+        languages=list(Language.objects.filter(code__in=["en", "ur", "bn", "ar"])),
+        practitioner_genders=list(PractitionerGender.objects.all()),
+        delivery_modes=list(DeliveryMode.objects.filter(slug__in=["phone", "video"])),
+        cost="low-cost",
+        cost_note="pay what you can",
+        faith_approach="islamic",
+        referral="either",
+        **fields,
+    )

@@ -39,6 +39,7 @@ from organisations.models import (
 
 from ..factories import OrganisationFactory, ServiceFactory
 from .conftest import browser_required
+from .site import printable_service
 from .test_accessibility import AXE_OPTIONS, violations_report
 
 pytestmark = pytest.mark.browser
@@ -511,21 +512,11 @@ def ten_services(site):
     """Ten services with every fact the sheet prints, as tests/browser/test_signposting.py's
     print test has them, each from its own organisation, all in Bengali among other languages."""
     return [
-        ServiceFactory(
+        printable_service(
+            n,
             organisation=OrganisationFactory(
                 name=f"Sheet organisation {n}", slug=f"sheet-organisation-{n}"
             ),
-            name=f"Counselling service {n}",
-            phone="020 7946 0999",
-            url=f"https://service-{n}.example.org/support/counselling",
-            hours="Monday to Friday 9am to 5pm, Saturdays 10am to 2pm",
-            languages=list(Language.objects.filter(code__in=["en", "ur", "bn", "ar"])),
-            practitioner_genders=list(PractitionerGender.objects.all()),
-            delivery_modes=list(DeliveryMode.objects.filter(slug__in=["phone", "video"])),
-            cost="low-cost",
-            cost_note="pay what you can",
-            faith_approach="islamic",
-            referral="either",
         )
         for n in range(10)
     ]

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from organisations.models import DeliveryMode, Language, PractitionerGender
 
 from ..factories import OrganisationFactory, ServiceFactory
+from .site import printable_service
 
 pytestmark = pytest.mark.browser
 
@@ -94,22 +95,7 @@ def test_a_practitioner_narrows_the_list_ticks_two_services_and_prints_the_sheet
 
 
 def test_ten_services_print_on_two_a4_pages_at_most(page, site):
-    services = [
-        ServiceFactory(
-            name=f"Counselling service {n}",
-            phone="020 7946 0999",
-            url=f"https://service-{n}.example.org/support/counselling",
-            hours="Monday to Friday 9am to 5pm, Saturdays 10am to 2pm",
-            languages=list(Language.objects.filter(code__in=["en", "ur", "bn", "ar"])),
-            practitioner_genders=list(PractitionerGender.objects.all()),
-            delivery_modes=list(DeliveryMode.objects.filter(slug__in=["phone", "video"])),
-            cost="low-cost",
-            cost_note="pay what you can",
-            faith_approach="islamic",
-            referral="either",
-        )
-        for n in range(10)
-    ]
+    services = [printable_service(n) for n in range(10)]
     page.goto("/signposting/?" + "&".join(f"service={service.pk}" for service in services))
     assert len(titles(page)) == 10
     pdf = page.pdf(format="A4")
