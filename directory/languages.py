@@ -23,7 +23,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
+ENGLISH_TAG = "en-GB"  # the lang attribute of what is in the directory's own language
 REVIEW_FILE = Path(settings.BASE_DIR) / "locale" / "review.toml"
 DRAFT = "draft"
 REVIEWED = "reviewed"
@@ -164,3 +168,17 @@ def is_draft(code):
         return False
     review = review_status().get(code)
     return review is None or not review.is_reviewed
+
+
+def shown_name(item, field="name"):
+    """A lookup's name (django-modeltranslation, organisations/translation.py) in the page's
+    language. Where an editor has not yet given it one, modeltranslation gives the English name:
+    it is then marked as English, so that a screen reader reads it with an English voice and a
+    right-to-left page keeps it left to right. Anything without a column per language (a choice
+    such as the cost, which the catalogue translates) is its ``name`` as it is."""
+    language = get_language()
+    name = getattr(item, field)
+    own = build_localized_fieldname(field, language)
+    if language == settings.LANGUAGE_CODE or not hasattr(item, own) or getattr(item, own):
+        return name
+    return format_html('<span lang="{}" dir="ltr">{}</span>', ENGLISH_TAG, name)

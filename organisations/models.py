@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .choices import Cost, FaithApproach, Referral, Status
-from .facets import FACETS, RELATIONS
+from .facets import COMMA, FACETS, RELATIONS
 from .history import DirectoryHistory
 from .listing.models import ListingRow, ListingWord, SearchWord  # noqa: F401 (the app's models)
 from .querysets import OrganisationQuerySet, ServiceQuerySet
@@ -318,12 +318,13 @@ class Service(models.Model):
         return self.referral != Referral.NOT_STATED
 
     def unstated(self):
-        """What this service has not told us, for "Not stated: …"."""
+        """What this service has not told us, for "Not stated: …", with the page's language's
+        commas between."""
         missing = [facet.unstated for facet, values in self.described() if not values]
         if not self.stated_referral:
             # Translators: in "Not stated: kind of support, languages, how to get referred".
             missing.append(gettext("how to get referred"))
-        return missing
+        return str(COMMA).join(str(name) for name in missing)
 
     # What to show: a service's own contact details win over its organisation's.
     @property

@@ -6,6 +6,7 @@ that is not the id of a public service is left out with a notice saying so.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -129,13 +130,19 @@ def sheet_language(values):
 
 def sheet_query(ids):
     """The query string of a sheet of these services: ``service=12&service=15``."""
-    return "&".join(f"service={pk}" for pk in ids)
+    return urlencode([("service", pk) for pk in ids])
 
 
 def sheet_path(ids):
     """The sheet of these services, in the active language: ``/ar/signposting/?service=12``."""
     query = sheet_query(ids)
     return reverse("organisations:signposting-sheet") + (f"?{query}" if query else "")
+
+
+def as_given(values):
+    """The ``service`` values a link gave, for the same sheet at another URL: enough of them, and
+    of each, for that sheet to say the same about them (read_ids), and no more."""
+    return [value[:20] for value in values[: MOST_VALUES + 1]]
 
 
 def practitioner_note(ids):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, override
+from django.utils.translation import override
 from django.views.generic import DetailView, TemplateView
 
 from . import signposting
@@ -93,12 +93,15 @@ class SignpostingSheetView(TemplateView):
     template_name = "organisations/signposting_sheet.html"
 
     def get(self, request, *args, **kwargs):
-        chosen = signposting.read_ids(request.GET.getlist("service"))
+        given = request.GET.getlist("service")
+        chosen = signposting.read_ids(given)
         sheet_language = signposting.sheet_language(request.GET.getlist("lang"))
-        if sheet_language.code != get_language():
-            # The sheet in the language chosen for the client: its own URL, like every page.
+        if "lang" in request.GET and not sheet_language.notices:
+            # The sheet in the language chosen for the client, at its own URL like every page
+            # (the page's own language too, without "lang"), with the services as given, so
+            # that it names any it cannot use.
             with override(sheet_language.code):
-                url = signposting.sheet_path(chosen.ids)
+                url = signposting.sheet_path(signposting.as_given(given))
             return do_not_cache(HttpResponseRedirect(url))
         services = signposting.public_services(chosen) if chosen.ids else []
         attach_facets(services, load_lookups(current_state().version))

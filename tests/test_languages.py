@@ -16,7 +16,7 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import polib
 import pytest
@@ -509,6 +509,31 @@ def test_the_switcher_keeps_the_understood_filters_and_nothing_else(
     assert "junk" not in str(response.content)
 
 
+def test_every_pages_addresses_are_escaped_in_the_kept_switcher_and_alternates(client, directory):
+    """The switcher, the alternates and the draft notice are kept per language, with the page's
+    address filled in on each request: escaped, and never another page's."""
+    response = client.get('/ar/no-such-page-"<b>/')  # the 404 page links to the same path
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert "<b>" not in content and "&lt;b&gt;" in content
+    search = "a\"<b>&'c"
+    for query in [{"q": search}, {"gender": "female"}]:
+        response = client.get("/ar/organisations/", query)
+        content = response.content.decode()
+        assert "<b>" not in content and "\x00" not in content
+        root = page(response)
+        expected = split(f"/organisations/?{urlencode(query)}")
+        assert split(switcher_links(root)["en-GB"].attrs["href"]) == expected
+        alternates = {
+            link.attrs["hreflang"]: link.attrs["href"]
+            for link in root.find_all("link", rel="alternate")
+        }
+        assert split(alternates["x-default"]) == expected
+        assert split(alternates["ur"]) == (f"/ur{expected[0]}", expected[1])
+        notice = root.find("div", **{"class": "app-draft-notice"})
+        assert [split(a.attrs["href"]) for a in notice.find_all("a")] == [expected, expected]
+
+
 def test_the_switcher_drops_a_value_the_list_did_not_recognise(client, directory):
     response = client.get("/ar/organisations/", {"language": "xx", "gender": "female"})
     assert "xx" in page_text(response)  # named in the notice
@@ -970,11 +995,20 @@ def test_the_sheet_makes_the_same_queries_in_every_language(
 def test_the_sheet_form_sends_the_practitioner_to_the_sheet_in_the_language_chosen(
     client, directory, language
 ):
+    require_catalogue(language)
     pk = directory["service"].pk
     response = client.get(SHEET_URL, {"service": [pk, "abc"], "lang": language})
     assert response.status_code == 302
-    assert response["Location"] == f"/{language}{SHEET_URL}?service={pk}"
+    # The services as given: the sheet itself names what it cannot use, in its language.
+    assert response["Location"] == f"/{language}{SHEET_URL}?service={pk}&service=abc"
     assert not response.cookies
+    sheet = client.get(response["Location"])
+    assert html_language(page(sheet)) == HTML_LANGUAGE[language]
+    with translation.override(language):
+        notice = gettext("“%(value)s” is not a service number, so it was left out.") % {
+            "value": "abc"
+        }
+    assert html.escape(notice) in sheet.content.decode()
 
 
 def test_a_sheet_in_english_from_an_arabic_page(client, directory):
@@ -984,10 +1018,25 @@ def test_a_sheet_in_english_from_an_arabic_page(client, directory):
     assert response["Location"] == f"{SHEET_URL}?service={pk}"
 
 
-def test_the_pages_own_language_is_no_redirect(client, directory):
-    response = client.get("/ar/signposting/", {"service": directory["service"].pk, "lang": "ar"})
-    assert response.status_code == 200
-    assert html_language(page(response)) == ("ar", "rtl")
+@pytest.mark.parametrize("language", CODES)
+def test_the_pages_own_language_goes_to_the_sheets_own_url_without_lang(
+    client, directory, language
+):
+    require_routing(language)
+    pk = directory["service"].pk
+    sheet = prefixed(language, SHEET_URL)
+    response = client.get(sheet, {"service": pk, "lang": language})
+    assert response.status_code == 302
+    assert response["Location"] == f"{sheet}?service={pk}"
+    assert html_language(page(client.get(response["Location"]))) == HTML_LANGUAGE[language]
+
+
+def test_the_services_carried_to_the_sheet_are_bounded(client, directory):
+    given = ["1" * 30, *[str(n) for n in range(1, 80)]]
+    response = client.get(SHEET_URL, {"service": given, "lang": "ar"})
+    carried = parse_qs(urlsplit(response["Location"]).query)["service"]
+    assert carried[0] == "1" * 20  # still no service number: the sheet still says so
+    assert len(carried) == 51  # one more than a sheet reads, so that it says it stopped
 
 
 def test_the_arabic_sheet(client, directory):
@@ -1184,6 +1233,46 @@ def test_the_detail_page_marks_up_each_number_and_address(client, directory):
         assert links[href].text() == text
     for href in ["https://example.org/sakoon", "https://example.org/sakoon/women"]:
         assert links[href].has_class("app-break") and links[href].text() == href
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_what_a_service_has_not_stated_is_listed_with_the_languages_commas(
+    client, directory, language
+):
+    require_catalogue(language)
+    root = page(client.get(f"/{language}/organisations/sakoon-test/"))
+    (unstated,) = root.find_all("dd", **{"class": "app-unstated"})  # the drop-in group's
+    comma = translated(language, translation.pgettext, "list separator", ", ")
+    with translation.override(language):
+        names = [str(facet.unstated) for facet in FACETS]
+        names.append(gettext("how to get referred"))
+    assert unstated.text() == " ".join(comma.join(names).split())
+
+
+def test_a_lookup_not_yet_named_in_a_language_shows_its_english_name_marked_english(
+    client, directory
+):
+    """An editor adds a kind of support in English only: on the Urdu pages it falls back to its
+    English name (django-modeltranslation), marked as English on the card, the detail page, the
+    filter form and the chosen filters."""
+    require_catalogue("ur")
+    new = ServiceTypeFactory(slug="art-therapy", name="Art therapy")
+    assert not new.name_ur
+    directory["service"].service_types.add(new)
+    marked = '<span lang="en-GB" dir="ltr">Art therapy</span>'
+    for url in [
+        "/ur/organisations/",
+        "/ur/organisations/?type=art-therapy",
+        "/ur/organisations/sakoon-test/",
+    ]:
+        content = client.get(url).content.decode()
+        assert marked in content, url
+        assert content.count("Art therapy") == content.count(marked), url
+    # A name that is translated is not marked.
+    urdu_name = directory["counselling"].name_ur
+    content = client.get("/ur/organisations/sakoon-test/").content.decode()
+    assert urdu_name and urdu_name in content
+    assert f'dir="ltr">{urdu_name}' not in content
 
 
 def test_not_isolated_finds_a_bare_number():

@@ -19,6 +19,8 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from directory.languages import shown_name
+
 from ..caching.memo import memo
 from ..choices import Sort
 from ..facets import FACETS, KEY_BASE, LookupFacet
@@ -167,7 +169,7 @@ class ListRequest:
 def options_of(facet, lookups):
     """(value, label, lookup or None) for every value ``facet`` offers."""
     if isinstance(facet, LookupFacet):
-        return [(item.key, item.name, item) for item in lookups[facet.param]]
+        return [(item.key, shown_name(item), item) for item in lookups[facet.param]]
     return [(value, label, None) for value, label in facet.options()]
 
 
