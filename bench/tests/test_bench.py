@@ -281,6 +281,25 @@ def test_the_alternating_rounds_decide_the_language_target_by_their_median():
     assert "median 0.880 (0.970, 0.850, 0.880)" in run.format_run(runs[1])
 
 
+def test_a_language_is_compared_with_the_same_list_in_english_when_it_was_measured():
+    runs = passing_runs()
+    arabic_in_english = "/organisations/?language=ar"
+    runs[1] = measured(
+        10_000,
+        "cached",
+        [page(LIST, 950.0), page(arabic_in_english, 780.0), page(ARABIC, 760.0)],
+    )
+    assert page(ARABIC, 1.0).in_english == arabic_in_english
+    assert page("/ur/organisations/", 1.0).in_english == LIST
+    check = run.check_languages(runs)
+    assert check.status == "PASS"  # 760 / 780, not 760 / 950
+    # Without its English counterpart, the English list: 760 / 950.
+    runs[1] = measured(10_000, "cached", [page(LIST, 950.0), page(ARABIC, 760.0)])
+    check = run.check_languages(runs)
+    assert check.status == "FAIL"
+    assert f"{ARABIC} (cached 10,000) 0.80" in check.detail
+
+
 def test_the_language_of_a_page_is_its_prefix():
     assert page(ARABIC, 1.0).language == "ar"
     assert page(ARABIC, 1.0).is_list
