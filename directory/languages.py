@@ -24,16 +24,33 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
-ENGLISH_TAG = "en-GB"  # the lang attribute of what is in the directory's own language
 REVIEW_FILE = Path(settings.BASE_DIR) / "locale" / "review.toml"
 DRAFT = "draft"
 REVIEWED = "reviewed"
 STATUSES = (DRAFT, REVIEWED)
 KEYS = {"status", "reviewed_by", "reviewed_on"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def language_tag(code):
+    """The BCP 47 tag for ``lang`` and ``hreflang``: en-GB, ur, ar."""
+    language, _, region = code.partition("-")
+    return f"{language}-{region.upper()}" if region else language
+
+
+# What is in the directory's own language (what organisations wrote, a lookup name not yet
+# translated), on a page in another language: marked so, for a screen reader's voice, and
+# isolated left to right.
+IN_ENGLISH = mark_safe(f' lang="{language_tag(settings.LANGUAGE_CODE)}" dir="ltr"')
+
+
+def in_english(value):
+    """``value`` (escaped unless safe) in its own ``<span lang="en-GB" dir="ltr">``."""
+    return format_html("<span{}>{}</span>", IN_ENGLISH, value)
 
 
 @dataclass(frozen=True)
@@ -181,4 +198,4 @@ def shown_name(item, field="name"):
     own = build_localized_fieldname(field, language)
     if language == settings.LANGUAGE_CODE or not hasattr(item, own) or getattr(item, own):
         return name
-    return format_html('<span lang="{}" dir="ltr">{}</span>', ENGLISH_TAG, name)
+    return in_english(name)

@@ -23,15 +23,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import languages
-from ..languages import is_draft
+from ..languages import IN_ENGLISH, in_english, is_draft, language_tag
 
 register = template.Library()
-
-
-def language_tag(code):
-    """The BCP 47 tag for ``lang`` and ``hreflang``: en-GB, ur, ar."""
-    language, _, region = code.partition("-")
-    return f"{language}-{region.upper()}" if region else language
 
 
 def unprefixed(path, language):
@@ -128,7 +122,7 @@ def _as_written():
     left to right."""
     if get_language() == settings.LANGUAGE_CODE:
         return ""
-    return format_html(' lang="{}" dir="ltr"', language_tag(settings.LANGUAGE_CODE))
+    return IN_ENGLISH
 
 
 @register.simple_tag
@@ -142,10 +136,9 @@ def written_lang():
 def as_written(value):
     """What an organisation wrote, inside a sentence of the page's language: in its own
     ``<span lang dir>`` on a page in another language; as it is on English pages."""
-    attributes = _as_written()
-    if not attributes:
+    if get_language() == settings.LANGUAGE_CODE:
         return value
-    return format_html("<span{}>{}</span>", attributes, value)
+    return in_english(value)
 
 
 @register.filter
