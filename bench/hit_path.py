@@ -12,10 +12,16 @@ the Redis in ``REDIS_URL`` when set. Two things:
    A cache hit is answered by the first middleware, so the rest show nothing for it.
 2. **A profile of a cache hit** (``--profile PATH``): cProfile over many requests for one page,
    the functions that took the most time, with and without what they call.
+3. **Each list in another language beside the same list in English** (``--languages``, page
+   cache off): the CPU time of a request, for a client that does not ask for compression (as
+   ``make bench``'s wrk) and for one that asks for gzip (as a browser), best of alternating rounds.
+   This is the language target of ``make bench`` (issue 13) without the network and the machine's
+   other tenants, whose noise is larger than the difference.
 
     make bench-hit-path                                    # the middleware table
     .venv/bin/python bench/hit_path.py --profile /organisations/
     .venv/bin/python bench/hit_path.py --uncached --profile "/organisations/?q=anxiety"
+    .venv/bin/python bench/hit_path.py --languages
 
 Figures here are per request in one process, so they add up differently from wrk's throughput
 (which includes gunicorn, the kernel and wrk itself); compare them with each other.
@@ -55,9 +61,10 @@ def configure(page_cache=True):
     django.setup()
 
 
-def environ_for(path: str) -> dict:
+def environ_for(path: str, gzip: bool = True) -> dict:
     path_info, _, query = path.partition("?")
-    return {
+    accept = {"HTTP_ACCEPT_ENCODING": "gzip"} if gzip else {}
+    return accept | {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path_info,
         "QUERY_STRING": query,
@@ -65,7 +72,6 @@ def environ_for(path: str) -> dict:
         "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": "127.0.0.1",
-        "HTTP_ACCEPT_ENCODING": "gzip",
         "REMOTE_ADDR": "127.0.0.1",
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(),
@@ -84,13 +90,13 @@ def application(middleware: list[str]):
     return WSGIHandler()
 
 
-def request(app, path: str) -> str:
+def request(app, path: str, gzip: bool = True) -> str:
     status = []
 
     def start_response(line, headers, exc_info=None):
         status.append(line)
 
-    body = app(environ_for(path), start_response)
+    body = app(environ_for(path, gzip), start_response)
     for _chunk in body:
         pass
     if hasattr(body, "close"):
@@ -202,6 +208,74 @@ def middleware_table() -> str:
     return "\n".join([line(headers), rule, *map(line, rows)])
 
 
+LANGUAGE_ROUNDS = 9
+LANGUAGE_REQUESTS_PER_ROUND = 100
+
+
+def language_pairs() -> list[tuple[str, str]]:
+    """Each list in another language that `make bench` measures, after the same list in English:
+    (English, other), from bench/run.py's pages."""
+    from bench.run import PAGES, PageResult
+
+    pages = [PageResult(path, path) for path in PAGES]
+    return [(page.in_english, page.path) for page in pages if page.language]
+
+
+def languages_table() -> str:
+    """CPU µs per request of each list in another language and the same list in English, each
+    the best of LANGUAGE_ROUNDS rounds taken in turn (English, other, English, other, ...), and
+    the English one's over the other's: the factor ``make bench``'s language target measures."""
+    from django.conf import settings
+
+    app = application(list(settings.MIDDLEWARE))
+    rows = []
+    for gzip in (False, True):
+        for english, other in language_pairs():
+            best = {}
+            for path in (english, other):
+                status = request(app, path, gzip)
+                if not status.startswith("200"):
+                    raise SystemExit(f"{path} answered {status}: nothing to measure")
+                for _ in range(30):
+                    request(app, path, gzip)
+            for _ in range(LANGUAGE_ROUNDS):
+                for path in (english, other):
+                    started = time.process_time()
+                    for _ in range(LANGUAGE_REQUESTS_PER_ROUND):
+                        request(app, path, gzip)
+                    spent = (time.process_time() - started) / LANGUAGE_REQUESTS_PER_ROUND * 1e6
+                    best[path] = min(best.get(path, spent), spent)
+            encoding = "gzip" if gzip else "none"
+            factor = best[english] / best[other]
+            rows.append(
+                [other, encoding, f"{best[english]:,.0f}", f"{best[other]:,.0f}", f"{factor:.3f}"]
+            )
+    headers = ["page", "compression", "English µs", "this language µs", "factor"]
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells):
+        return (
+            "| "
+            + " | ".join(
+                cell.ljust(widths[n]) if n < 2 else cell.rjust(widths[n])
+                for n, cell in enumerate(cells)
+            )
+            + " |"
+        )
+
+    rule = (
+        "|"
+        + "|".join("-" * (w + 2) if n < 2 else "-" * (w + 1) + ":" for n, w in enumerate(widths))
+        + "|"
+    )
+    note = (
+        f"CPU time per request in this process, best of {LANGUAGE_ROUNDS} rounds of "
+        f"{LANGUAGE_REQUESTS_PER_ROUND}, page cache off; factor = English µs / this language µs "
+        "(above 1: this language costs less)"
+    )
+    return "\n".join([line(headers), rule, *map(line, rows), note])
+
+
 def profile(path: str, count: int = 2000) -> str:
     from django.conf import settings
 
@@ -231,8 +305,13 @@ def main() -> int:
     parser.add_argument(
         "--uncached", action="store_true", help="with the page cache off (DIRECTORY_PAGE_CACHE=0)"
     )
+    parser.add_argument(
+        "--languages",
+        action="store_true",
+        help="each list in another language beside the same list in English (page cache off)",
+    )
     arguments = parser.parse_args()
-    configure(page_cache=not arguments.uncached)
+    configure(page_cache=not (arguments.uncached or arguments.languages))
     from django.conf import settings
 
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
@@ -240,7 +319,9 @@ def main() -> int:
         f"Database {settings.DATABASES['default']['NAME']}; cache {backend}; load average "
         f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}"
     )
-    if arguments.profile:
+    if arguments.languages:
+        print(languages_table())
+    elif arguments.profile:
         print(profile(arguments.profile, arguments.requests))
     else:
         print(middleware_table())

@@ -21,7 +21,7 @@ Settings, all optional, from the environment:
     BENCH_SECONDS=10           seconds of load per page
     BENCH_WARMUP_SECONDS=2     seconds of unmeasured load per page before that
     BENCH_BASELINE_SECONDS=5   seconds of /healthz after each page (the next baseline)
-    BENCH_LANGUAGE_ROUNDS=3    rounds of each other language's list and the same list in English
+    BENCH_LANGUAGE_ROUNDS=5    rounds of each other language's list, between the English list's
     BENCH_KEEP_DB=1            reuse directory_bench when it already holds the data needed
     BENCH_PORT=8791            where gunicorn listens (127.0.0.1 only)
 
@@ -100,12 +100,15 @@ MAX_QUERIES = 10
 MAX_WORKER_RSS_MB = 150
 MAX_LIST_HTML_KB = 60
 LANGUAGE_MIN_FACTOR = 0.9
-# The language target compares two pages whose costs differ by a few per cent, and one 10 s
-# measurement of a page moves by a tenth on a shared machine: so each list in another language
-# and the same list in English are measured again in turn, LANGUAGE_ROUNDS times, each for half
-# of BENCH_SECONDS, and each language's factor is the median of its rounds' factors (its req/s
-# over its English counterpart's just before it).
-LANGUAGE_ROUNDS = 3
+# The language target compares two pages whose costs differ by a few per cent (in one process,
+# without the network, the same: `make bench-hit-path`), and one 10 s measurement of a page moves
+# by a tenth on a shared machine: so each list in another language is measured LANGUAGE_ROUNDS
+# more times, each for LANGUAGE_ROUND_SECONDS, with the same list in English before and after each
+# time (English, other, English, other, ..., English). A round's factor is the other language's
+# req/s over the mean of the English measurements on either side of it, so a machine whose speed
+# drifts moves both alike; the language's factor is the median of its rounds' factors.
+LANGUAGE_ROUNDS = 5
+LANGUAGE_ROUND_SECONDS = 3
 TARGET_SIZE = 100_000
 
 
@@ -250,8 +253,8 @@ class RunResult:
     # /healthz measured again after every page: the ratios are to the mean of both, so that a
     # machine that slows down or speeds up during a run moves the baseline with the pages.
     baseline_end: WrkResult | None = None
-    # The alternating rounds (LANGUAGE_ROUNDS): each language's req/s over its English counterpart's
-    # just before it, round by round, by label.
+    # The language rounds (LANGUAGE_ROUNDS): each language's req/s over its English counterpart's
+    # on either side of it, round by round, by label (bracketed_factors).
     language_factors: dict[str, list[float]] = field(default_factory=dict)
 
     def page(self, label: str) -> PageResult | None:
@@ -369,8 +372,8 @@ def format_run(run: RunResult) -> str:
     for label, rounds in run.language_factors.items():
         listed = ", ".join(f"{factor:.3f}" for factor in rounds)
         backend += (
-            f"\n{label} over the same list in English, alternating ({len(rounds)} rounds): median "
-            f"{statistics.median(rounds):.3f} ({listed})"
+            f"\n{label} over the same list in English before and after it ({len(rounds)} "
+            f"rounds): median {statistics.median(rounds):.3f} ({listed})"
         )
     timeouts = (
         f"\nFLAG: gunicorn killed {run.worker_timeouts} worker(s) for a request over 30 s "
@@ -470,6 +473,20 @@ def check_scaling(runs: list[RunResult]) -> Check:
         detail = f"{sizes}: {worst}; below {SCALING_MIN_FACTOR}: " + ", ".join(failing)
         return Check(target, "FAIL", detail)
     return Check(target, "PASS", f"{sizes}: every page ≥ {SCALING_MIN_FACTOR}; {worst}")
+
+
+def bracketed_factors(english: list[float | None], other: list[float | None]) -> list[float]:
+    """Round by round, ``other``'s req/s over the mean of the English measurements just before and
+    just after it (``english`` has one more, measured first and between): a measurement that
+    failed (None, or no request) leaves out its round, or its side of the bracket."""
+    if len(english) != len(other) + 1:
+        raise ValueError(f"{len(other)} rounds need {len(other) + 1} English measurements")
+    factors = []
+    for number, rps in enumerate(other):
+        beside = [value for value in english[number : number + 2] if value]
+        if rps is not None and beside:
+            factors.append(rps / statistics.mean(beside))
+    return factors
 
 
 def language_factor(run: RunResult, page: PageResult) -> tuple[float | None, str]:
@@ -1119,25 +1136,29 @@ def run_mode(
 
 
 def alternate_languages(run: RunResult, server: Gunicorn, settings: Settings) -> list[str]:
-    """Each list in another language and the same list in English, in turn, ``language_rounds``
-    times, each for half of BENCH_SECONDS after a 1 s warm-up: a language's factor per round is
-    its req/s over its English counterpart's just before it, so a machine's drift cancels out."""
+    """Each list in another language ``language_rounds`` times, each for LANGUAGE_ROUND_SECONDS
+    after a 1 s warm-up, with the same list in English before and after each time: its factors
+    are ``bracketed_factors``, so a machine's drift cancels out (LANGUAGE_ROUNDS)."""
     others = [page for page in run.pages if page.language]
     if not others or not settings.language_rounds:
         return []
-    seconds = max(1, settings.seconds // 2)
     outputs = []
-    for number in range(1, settings.language_rounds + 1):
-        say(f"{run.size:,} {run.mode}: languages, round {number} of {settings.language_rounds}")
-        for page in others:
-            measured = []
-            for path in (page.in_english, page.path):
-                again = PageResult(path, path)
-                outputs.append(measure_page(again, server, seconds, BASELINE_WARMUP_SECONDS))
-                measured.append(again.wrk.requests_per_second if again.wrk else None)
-            english, other = measured
-            if english and other is not None:
-                run.language_factors.setdefault(page.label, []).append(other / english)
+
+    def rps(path: str) -> float | None:
+        again = PageResult(path, path)
+        outputs.append(measure_page(again, server, LANGUAGE_ROUND_SECONDS, BASELINE_WARMUP_SECONDS))
+        return again.wrk.requests_per_second if again.wrk and again.wrk.requests else None
+
+    for page in others:
+        say(
+            f"{run.size:,} {run.mode}: {page.path}, {settings.language_rounds} rounds between "
+            f"{page.in_english}"
+        )
+        english, other = [rps(page.in_english)], []
+        for _ in range(settings.language_rounds):
+            other.append(rps(page.path))
+            english.append(rps(page.in_english))
+        run.language_factors[page.label] = bracketed_factors(english, other)
     return outputs
 
 

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from bench import run
+from bench import hit_path, run
 
 # Real `wrk -t2 -c8 -d1s --latency` output, captured on this machine.
 WRK_MILLISECONDS = """\
@@ -279,6 +279,19 @@ def test_the_alternating_rounds_decide_the_language_target_by_their_median():
     assert f"{ARABIC} (cached 10,000) 0.88" in check.detail
     assert "median of 3 rounds" in check.detail
     assert "median 0.880 (0.970, 0.850, 0.880)" in run.format_run(runs[1])
+
+
+def test_each_round_is_over_the_english_measurements_on_either_side_of_it():
+    # English drifts from 1,000 to 800 req/s; the other language keeps pace, 10% behind.
+    english = [1000.0, 900.0, 800.0]
+    other = [855.0, 765.0]
+    assert run.bracketed_factors(english, other) == pytest.approx([0.9, 0.9])
+    # (Against English just before it alone, the second round would say 765 / 900 = 0.85.)
+    # A failed measurement leaves out its round, or its side of the bracket.
+    assert run.bracketed_factors([1000.0, None, 800.0], [900.0, None]) == [0.9]
+    assert run.bracketed_factors([None, None], [900.0]) == []
+    with pytest.raises(ValueError):
+        run.bracketed_factors([1000.0], [900.0])
 
 
 def test_a_language_is_compared_with_the_same_list_in_english_when_it_was_measured():
@@ -616,3 +629,14 @@ def test_a_page_with_healthz_beside_it_is_compared_with_those_two():
     run.fill_ratios(result)
     assert result.pages[1].ratio == pytest.approx(0.25)
     assert "before and after each page: 1,000.0 to 1,400.0 req/s" in run.format_run(result)
+
+
+def test_hit_path_compares_the_languages_make_bench_measures_with_their_english_counterparts():
+    assert hit_path.language_pairs() == [
+        ("/organisations/?language=ar", "/ar/organisations/?language=ar"),
+        ("/organisations/", "/ur/organisations/"),
+    ]
+    assert hit_path.environ_for("/ur/organisations/?page=2")["HTTP_ACCEPT_ENCODING"] == "gzip"
+    plain = hit_path.environ_for("/ur/organisations/?page=2", gzip=False)
+    assert "HTTP_ACCEPT_ENCODING" not in plain
+    assert (plain["PATH_INFO"], plain["QUERY_STRING"]) == ("/ur/organisations/", "page=2")
