@@ -227,6 +227,8 @@ def languages_table() -> str:
     the English one's over the other's: the factor ``make bench``'s language target measures."""
     from django.conf import settings
 
+    from bench.run import markdown_table
+
     app = application(list(settings.MIDDLEWARE))
     rows = []
     for gzip in (False, True):
@@ -251,29 +253,12 @@ def languages_table() -> str:
                 [other, encoding, f"{best[english]:,.0f}", f"{best[other]:,.0f}", f"{factor:.3f}"]
             )
     headers = ["page", "compression", "English µs", "this language µs", "factor"]
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
-
-    def line(cells):
-        return (
-            "| "
-            + " | ".join(
-                cell.ljust(widths[n]) if n < 2 else cell.rjust(widths[n])
-                for n, cell in enumerate(cells)
-            )
-            + " |"
-        )
-
-    rule = (
-        "|"
-        + "|".join("-" * (w + 2) if n < 2 else "-" * (w + 1) + ":" for n, w in enumerate(widths))
-        + "|"
-    )
     note = (
         f"CPU time per request in this process, best of {LANGUAGE_ROUNDS} rounds of "
         f"{LANGUAGE_REQUESTS_PER_ROUND}, page cache off; factor = English µs / this language µs "
         "(above 1: this language costs less)"
     )
-    return "\n".join([line(headers), rule, *map(line, rows), note])
+    return markdown_table(headers, rows) + "\n" + note
 
 
 def profile(path: str, count: int = 2000) -> str:
