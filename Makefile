@@ -55,7 +55,7 @@ serve: install
 	$(BIN)/gunicorn directory.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 ## bench: load 10,000 then 100,000 synthetic organisations into PostgreSQL, drive gunicorn with
-## wrk and print the tables (docs/performance.md); about 25 minutes.
+## wrk and print the tables (docs/performance.md); about 30 minutes.
 bench: install
 	$(BIN)/python bench/run.py
 
