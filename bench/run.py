@@ -101,7 +101,7 @@ MAX_WORKER_RSS_MB = 150
 MAX_LIST_HTML_KB = 60
 LANGUAGE_MIN_FACTOR = 0.9
 # The language target compares two pages whose costs differ by a few per cent (in one process,
-# without the network, the same: `make bench-hit-path`), and one 10 s measurement of a page moves
+# without the network, the same: `bench/hit_path.py --languages`), and one 10 s measurement moves
 # by a tenth on a shared machine: so each list in another language is measured LANGUAGE_ROUNDS
 # more times, each for LANGUAGE_ROUND_SECONDS, with the same list in English before and after each
 # time (English, other, English, other, ..., English). A round's factor is the other language's
@@ -214,7 +214,7 @@ class PageResult:
 
     @property
     def is_list(self) -> bool:
-        path = self.path.removeprefix(f"/{self.language}") if self.language else self.path
+        path = self.in_english
         return path == "/organisations/" or path.startswith("/organisations/?")
 
     @property
@@ -491,8 +491,8 @@ def bracketed_factors(english: list[float | None], other: list[float | None]) ->
 
 def language_factor(run: RunResult, page: PageResult) -> tuple[float | None, str]:
     """A page in another language over the same page in English (or the English list, when that
-    was not measured): the median of the alternating rounds' factors when they ran, else the
-    ratio of the two pages' single measurements."""
+    was not measured): the median of its rounds' factors (bracketed_factors) when they ran, else
+    the ratio of the two pages' single measurements."""
     rounds = run.language_factors.get(page.label)
     if rounds:
         return statistics.median(rounds), f"median of {len(rounds)} rounds"

@@ -136,9 +136,7 @@ def written_lang():
 def as_written(value):
     """What an organisation wrote, inside a sentence of the page's language: in its own
     ``<span lang dir>`` on a page in another language; as it is on English pages."""
-    if get_language() == settings.LANGUAGE_CODE:
-        return value
-    return in_english(value)
+    return in_english(value) if _as_written() else value
 
 
 @register.filter
