@@ -5,6 +5,8 @@ them are here, and checks.py proves that the two agree. Suggestions from the pub
 app (organisations/suggestions/); the list's read model on PostgreSQL is in listing/models.py.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,46 @@ from .facets import COMMA, FACETS, RELATIONS
 from .history import DirectoryHistory
 from .listing.models import ListingRow, ListingWord, SearchWord  # noqa: F401 (the app's models)
 from .querysets import OrganisationQuerySet, ServiceQuerySet
+
+# --- Identity in open data ---------------------------------------------------------------------
+
+
+def identity_field():
+    """A row's stable identity in open data (DESIGN.md §3, §9): a UUID given when the row is made,
+    never changed and never reused (a deleted row's UUID goes with it)."""
+    return models.UUIDField(
+        "identity in open data",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Its id in the Open Referral UK feed: never changes.",
+    )
+
+
+class Imported(models.Model):
+    """Where an imported row came from, and what the last import set (organisations/openreferral/
+    importing.py): a field whose value differs from ``imported[field]`` was changed by an editor
+    since, and the next import leaves it alone."""
+
+    source = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The directory or feed it was imported from; empty when made here.",
+    )
+    source_id = models.CharField(
+        "id at the source", max_length=200, blank=True, help_text="Its id in that source."
+    )
+    imported = models.JSONField(
+        "values as last imported",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Each field as the last import set it.",
+    )
+
+    class Meta:
+        abstract = True
+
 
 # --- Lookup tables -----------------------------------------------------------------------------
 
@@ -37,6 +79,7 @@ class Lookup(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
+    uuid = identity_field()
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(
         default=100, help_text="Lower numbers come first in filters and on cards."
@@ -105,6 +148,7 @@ class Language(models.Model):
         max_length=80, blank=True, help_text="The language's name for itself, e.g. اردو."
     )
     is_rtl = models.BooleanField("written right to left", default=False)
+    uuid = identity_field()
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(
         default=100, help_text="Lower numbers come first in filters and on cards."
@@ -143,11 +187,12 @@ class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
         return self.get(slug=slug)
 
 
-class Organisation(models.Model):
+class Organisation(Imported):
     Status = Status
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
+    uuid = identity_field()
     summary = models.CharField(
         max_length=400, help_text="One or two sentences, shown on the list of organisations."
     )
@@ -191,6 +236,11 @@ class Organisation(models.Model):
                 condition=Q(status__in=Status.values),
                 name="organisation_status_valid",
             ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source=""),
+                name="organisation_source_id_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "name"], name="organisation_status_name"),
@@ -222,7 +272,7 @@ class ServiceManager(models.Manager.from_queryset(ServiceQuerySet)):
         return self.get(organisation__slug=organisation_slug, slug=slug)
 
 
-class Service(models.Model):
+class Service(Imported):
     Cost = Cost
     FaithApproach = FaithApproach
     Referral = Referral
@@ -232,6 +282,7 @@ class Service(models.Model):
     )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
+    uuid = identity_field()
     description = models.TextField(blank=True)
     service_types = models.ManyToManyField(ServiceType, blank=True, related_name="services")
     delivery_modes = models.ManyToManyField(
@@ -280,6 +331,11 @@ class Service(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "slug"], name="service_slug_unique_per_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source=""),
+                name="service_source_id_unique",
             ),
             models.CheckConstraint(
                 condition=Q(cost__in=Cost.values),
