@@ -310,6 +310,13 @@ DIRECTORY_FRAGMENTS = int(os.environ.get("DIRECTORY_FRAGMENTS", "4000"))
 DIRECTORY_PAGES_KEPT = int(os.environ.get("DIRECTORY_PAGES_KEPT", "100"))
 # How old a "last checked" date may get before a listing needs review again (DESIGN.md §6).
 DIRECTORY_REVIEW_AFTER_DAYS = 183
+# The site's public address, with scheme and without a trailing slash (https://example.org.uk):
+# what the open-data feed, the sitemap and structured data use in the addresses they give. Unset:
+# the address each request came to (directory/site.py).
+DIRECTORY_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+# Open data (organisations/openreferral/): the role mailbox named as the assurer of every listing
+# in the feed, never a person's address; and the licence the data is published under.
+DIRECTORY_ASSURER_EMAIL = os.environ.get("DJANGO_ASSURER_EMAIL", "listings@example.org")
 # Where "Leave this site" goes: a neutral page that reveals nothing.
 DIRECTORY_QUICK_EXIT_URL = os.environ.get(
     "DIRECTORY_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"
