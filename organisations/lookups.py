@@ -69,6 +69,8 @@ def _rows(facet):
             "id",
             "key_",
             "position",
+            "uuid",
+            "description",
             *(f"{name}_" for name in extra),
             *(f"{name}_" for name in _name_columns()),
         )
@@ -76,9 +78,15 @@ def _rows(facet):
 
 
 def _build(model, own, row):
-    _kind, pk, key, position, *rest = row
+    _kind, pk, key, position, identity, description, *rest = row
     optional, names = rest[: len(_COLUMNS)], rest[len(_COLUMNS) :]
-    fields = {"id": pk, "position": position, model.KEY_FIELD: key}
+    fields = {
+        "id": pk,
+        "position": position,
+        model.KEY_FIELD: key,
+        "uuid": identity,
+        "description": description,
+    }
     fields.update(zip(_name_columns(), names, strict=True))
     values = dict(zip(_COLUMNS, optional, strict=True))
     fields.update({column: values[column] for column in own})
