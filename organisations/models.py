@@ -321,6 +321,8 @@ class Service(Imported):
     is_active = models.BooleanField(
         "active", default=True, help_text="Inactive services are never shown publicly."
     )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
 
     objects = ServiceManager()
     # Every change to the service and to its facets (history.py).

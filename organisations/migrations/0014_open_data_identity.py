@@ -1,5 +1,5 @@
 """Identity in open data (DESIGN.md §3, §9; issue 14): a UUID for every organisation, service and
-lookup value, and where an imported row came from.
+lookup value, where an imported row came from, and when each service was made and last changed.
 
 Each UUID column is added empty, every existing row is given its own ``uuid4`` (a column added with
 a default would give every row the same one), and only then made unique and required. History rows
@@ -9,6 +9,7 @@ of a row deleted since gets one of its own, as it can never be restored over a l
 
 import uuid
 
+import django.utils.timezone
 from django.db import migrations, models
 
 LIVE = [
@@ -105,7 +106,43 @@ class Migration(migrations.Migration):
             )
             for name in HISTORY
         ),
-        *(operation for name in ["organisation", "service", *HISTORY] for operation in imported_fields(name)),
+        *(
+            operation
+            for name in ["organisation", "service", *HISTORY]
+            for operation in imported_fields(name)
+        ),
+        # When each service was made and last changed (the feed's last_modified; modified_after):
+        # rows there before take the moment of the migration.
+        *(
+            migrations.AddField(
+                model_name=name,
+                name=field,
+                field=models.DateTimeField(
+                    default=django.utils.timezone.now,
+                    editable=False,
+                    blank=True,
+                ),
+                preserve_default=False,
+            )
+            for name in ["service", "historicalservice"]
+            for field in ["created", "updated"]
+        ),
+        migrations.AlterField(
+            model_name="service", name="created", field=models.DateTimeField(auto_now_add=True)
+        ),
+        migrations.AlterField(
+            model_name="service", name="updated", field=models.DateTimeField(auto_now=True)
+        ),
+        migrations.AlterField(
+            model_name="historicalservice",
+            name="created",
+            field=models.DateTimeField(blank=True, editable=False),
+        ),
+        migrations.AlterField(
+            model_name="historicalservice",
+            name="updated",
+            field=models.DateTimeField(blank=True, editable=False),
+        ),
         migrations.AddConstraint(
             model_name="organisation",
             constraint=models.UniqueConstraint(
