@@ -29,6 +29,8 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 ) + [
     path("healthz", healthz, name="healthz"),
+    # The Open Referral UK feed (organisations/openreferral/): open data has no interface language.
+    path("", include("organisations.openreferral.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
