@@ -72,6 +72,9 @@ WRK_TIMEOUT_SECONDS = 10
 BASELINE = "/healthz"
 BASELINE_WARMUP_SECONDS = 1  # before each /healthz measured between pages
 DETAIL = "detail"  # stands for /organisations/<a real synthetic slug>/, found per size
+SERVICE = "service"  # stands for /api/oruk/services/<a real public service's UUID>, found per size
+FEED_FIRST_PAGE = "/api/oruk/services?page=1"
+FEED_FAR_PAGE = "/api/oruk/services?page=500"
 PAGES = [
     BASELINE,
     "/organisations/",
@@ -87,6 +90,11 @@ PAGES = [
     "/organisations/?language=ar",
     "/ar/organisations/?language=ar",
     "/ur/organisations/",
+    # The Open Referral UK feed (issue 14): a page of services, a far page, which must cost no
+    # more than the first (FEED_FAR_PAGE_MIN_FACTOR), and one service in full.
+    FEED_FIRST_PAGE,
+    FEED_FAR_PAGE,
+    SERVICE,
 ]
 ENGLISH_LIST = "/organisations/"
 
@@ -109,6 +117,9 @@ LANGUAGE_MIN_FACTOR = 0.9
 # drifts moves both alike; the language's factor is the median of its rounds' factors.
 LANGUAGE_ROUNDS = 5
 LANGUAGE_ROUND_SECONDS = 3
+# Page 500 of the feed's services against page 1, in each mode at the target size: a page is a
+# slice of ids kept per version, never an OFFSET, so the two cost the same within the noise.
+FEED_FAR_PAGE_MIN_FACTOR = 0.9
 TARGET_SIZE = 100_000
 
 
@@ -226,7 +237,8 @@ class PageResult:
     def language(self) -> str:
         """The interface language's prefix ("ar" for /ar/organisations/), or "" for English."""
         first = self.path.split("/")[1] if self.path.startswith("/") else ""
-        return first if first and first != "organisations" and len(first) <= 3 else ""
+        # /api/oruk/ is open data, in no interface language.
+        return first if first and first not in ("organisations", "api") and len(first) <= 3 else ""
 
     def problems(self) -> str:
         """Why this page is flagged, or "" when its every request succeeded."""
@@ -527,6 +539,30 @@ def check_languages(runs: list[RunResult]) -> Check:
     return Check(target, "PASS", f"every page ≥ {LANGUAGE_MIN_FACTOR}; {worst}")
 
 
+def check_feed_paging(runs: list[RunResult]) -> Check:
+    """Page 500 of the feed's services costs no more than page 1: its ratio to /healthz over
+    page 1's, in each mode at the target size."""
+    target = f"feed: page 500 ≥ {FEED_FAR_PAGE_MIN_FACTOR} × page 1 (ratio to /healthz)"
+    factors, failing = [], []
+    for mode in MODES:
+        for run in _at_target_size(runs, mode):
+            first, far = run.page(FEED_FIRST_PAGE), run.page(FEED_FAR_PAGE)
+            if first is None or far is None:
+                continue
+            if not first.ratio or far.ratio is None:
+                failing.append(f"{mode} not measured")
+                continue
+            factor = far.ratio / first.ratio
+            factors.append(f"{mode} {factor:.3f}")
+            if factor < FEED_FAR_PAGE_MIN_FACTOR:
+                failing.append(f"{mode} {factor:.3f}")
+    if not factors and not failing:
+        return Check(target, "n/a", "not measured")
+    if failing:
+        return Check(target, "FAIL", "below: " + ", ".join(failing))
+    return Check(target, "PASS", ", ".join(factors))
+
+
 def check_queries(runs: list[RunResult]) -> Check:
     """The steady state: a repeat request's queries. The first request's are shown beside."""
     target = f"at most {MAX_QUERIES} SQL queries per page (repeat request)"
@@ -623,6 +659,7 @@ def check_targets(runs: list[RunResult]) -> list[Check]:
             check_scaling,
             check_cached_ratio,
             check_languages,
+            check_feed_paging,
             check_queries,
             check_memory,
             check_list_html,
@@ -761,6 +798,10 @@ def recreate_database(env: dict[str, str]) -> None:
 COUNT_ORGANISATIONS = (
     "from organisations.models import Organisation as O; "
     "print(O.objects.count(), O.objects.filter(slug__startswith='synthetic-').count())"
+)
+FIRST_PUBLIC_SERVICE = (
+    "from organisations.models import Service as S; "
+    "print(S.objects.public().order_by('pk').values_list('uuid', flat=True).first() or '')"
 )
 FIRST_PUBLISHED_SLUG = (
     "from organisations.models import Organisation as O; "
@@ -1250,10 +1291,11 @@ def main() -> int:
         slug = django_value(FIRST_PUBLISHED_SLUG, base)
         if not slug:
             raise HarnessError(f"No published organisation in {DB_NAME} for the detail page")
-        paths = [
-            (DETAIL, f"/organisations/{slug}/") if page == DETAIL else (page, page)
-            for page in PAGES
-        ]
+        service = django_value(FIRST_PUBLIC_SERVICE, base)
+        if not service:
+            raise HarnessError(f"No public service in {DB_NAME} for the feed's service")
+        stands_for = {DETAIL: f"/organisations/{slug}/", SERVICE: f"/api/oruk/services/{service}"}
+        paths = [(page, stands_for.get(page, page)) for page in PAGES]
         for mode in MODES:
             env = mode_environment(base, mode, use_redis)
             runs.append(run_mode(size, mode, env, paths, settings, cache_backend))

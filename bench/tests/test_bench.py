@@ -223,14 +223,24 @@ def statuses(checks):
 ARABIC = "/ar/organisations/?language=ar"
 
 
+def feed(first, far):
+    return [page(run.FEED_FIRST_PAGE, first), page(run.FEED_FAR_PAGE, far)]
+
+
 def passing_runs():
     return [
         measured(10_000, "uncached", [page(LIST, 250.0), page(SEARCH, 225.0), page(ARABIC, 240.0)]),
         measured(10_000, "cached", [page(LIST, 950.0), page(SEARCH, 900.0), page(ARABIC, 960.0)]),
         measured(
-            100_000, "uncached", [page(LIST, 240.0), page(SEARCH, 210.0), page(ARABIC, 230.0)]
+            100_000,
+            "uncached",
+            [page(LIST, 240.0), page(SEARCH, 210.0), page(ARABIC, 230.0), *feed(400.0, 390.0)],
         ),
-        measured(100_000, "cached", [page(LIST, 940.0), page(SEARCH, 870.0), page(ARABIC, 900.0)]),
+        measured(
+            100_000,
+            "cached",
+            [page(LIST, 940.0), page(SEARCH, 870.0), page(ARABIC, 900.0), *feed(950.0, 960.0)],
+        ),
     ]
 
 
@@ -251,10 +261,19 @@ def test_the_baseline_is_the_mean_of_healthz_at_the_start_and_the_end():
 
 def test_all_targets_pass():
     checks = run.check_targets(passing_runs())
-    assert statuses(checks) == ["PASS"] * 8, run.format_checks(checks)
+    assert statuses(checks) == ["PASS"] * 9, run.format_checks(checks)
     assert "lowest /organisations/?q=anxiety+counselling 0.210" in checks[0].detail
     assert "100,000 vs 10,000" in checks[1].detail
     assert "lowest /organisations/?q=anxiety+counselling 0.870" in checks[2].detail
+
+
+def test_a_far_page_of_the_feed_slower_than_its_first_fails():
+    runs = passing_runs()
+    assert run.check_feed_paging(runs).detail == "uncached 0.975, cached 1.011"
+    runs[2] = measured(100_000, "uncached", [page(LIST, 240.0), *feed(400.0, 300.0)])
+    check = run.check_feed_paging(runs)
+    assert (check.status, check.detail) == ("FAIL", "below: uncached 0.750")
+    assert run.check_feed_paging(runs[:2]).status == "n/a"
 
 
 def test_a_list_in_another_language_below_the_english_lists_ratio_fails():
@@ -390,7 +409,7 @@ def test_query_rss_html_and_error_targets():
         rss=(120.0, 151.5),
     )
     checks = run.check_targets(runs)
-    queries, rss, html, errors = checks[4:]
+    queries, rss, html, errors = checks[5:]
     assert queries.status == "FAIL"
     assert "/organisations/ 12 (uncached 100,000)" in queries.detail
     assert rss.status == "FAIL"
