@@ -315,8 +315,11 @@ DIRECTORY_REVIEW_AFTER_DAYS = 183
 # the address each request came to (directory/site.py).
 DIRECTORY_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # Open data (organisations/openreferral/): the role mailbox named as the assurer of every listing
-# in the feed, never a person's address; and the licence the data is published under.
+# in the feed, never a person's address (the licence is in organisations/openreferral/licence.py).
 DIRECTORY_ASSURER_EMAIL = os.environ.get("DJANGO_ASSURER_EMAIL", "listings@example.org")
+# Where the data package offered for download on /open-data/ is built, once per version of the
+# directory (organisations/openreferral/exporting.py): writable by the site's processes.
+DIRECTORY_EXPORT_DIR = Path(os.environ.get("DJANGO_EXPORT_DIR", BASE_DIR / "var" / "exports"))
 # Where "Leave this site" goes: a neutral page that reveals nothing.
 DIRECTORY_QUICK_EXIT_URL = os.environ.get(
     "DIRECTORY_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"

@@ -40,4 +40,6 @@ urlpatterns = [
         name="taxonomy-term",
     ),
     re_path(r"^api/oruk/(?P<rest>.*)$", views.not_found),
+    # The UK tabular data package, zipped (exporting.py), offered on /open-data/.
+    path("open-data/oruk-package.zip", views.PackageView.as_view(), name="package"),
 ]

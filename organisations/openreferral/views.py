@@ -18,7 +18,7 @@ from array import array
 from pathlib import Path
 
 from django.db.models import Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.views import View
 
 from directory.site import site_url
@@ -27,7 +27,7 @@ from ..caching.memo import memo
 from ..caching.pages import CachedPageMixin, do_not_cache
 from ..facets import LookupFacet
 from ..models import Organisation
-from . import params, serialise
+from . import exporting, params, serialise
 from .serialise import REMOTE_MODES, SERVICE_AT_LOCATION_MASK, Shapes, dumps, service_of
 from .vocabulary import BY_ID, TAXONOMIES
 
@@ -389,6 +389,29 @@ class TaxonomyTermDetailView(FeedView):
         if term is None:
             return json_error(404, f"No taxonomy term has the id {id}.")
         return json_response(shapes.term(term))
+
+
+class PackageView(FeedView):
+    """The zipped data package of the current version (exporting.py), for the open-data page:
+    not kept in the page cache (it is a file of its own), but answered with 304 when unchanged."""
+
+    def page_key(self):
+        return None
+
+    def get(self, request, *args, **kwargs):
+        etag = f'"package-{self.state.version}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=304)
+        else:
+            path = exporting.package_zip(self.state.version, self.base)
+            response = FileResponse(
+                path.open("rb"),
+                as_attachment=True,
+                filename="muslim-mental-health-directory-oruk.zip",
+                content_type="application/zip",
+            )
+        response["ETag"] = etag
+        return response
 
 
 def not_found(request, rest=""):
