@@ -135,3 +135,46 @@ def test_the_move_can_be_undone_and_done_again(database):
     again = run(database, AFTER_THE_MOVE)
     assert [name for _id, name, _details in again["suggestions"]] == ["Sakina Circle"]
     assert again["editors_may"] == ["change_suggestion", "view_suggestion"]
+
+
+IDENTITIES = """
+import json
+from organisations import models
+from organisations.models import Organisation, Service
+tables = [models.ServiceType, models.PractitionerGender, models.DeliveryMode, models.Audience,
+          models.Area, models.Language, Organisation, Service]
+identities = {model.__name__: [str(u) for u in model.objects.values_list("uuid", flat=True)]
+              for model in tables}
+print(json.dumps({
+    "identities": identities,
+    "history": [[str(Organisation.objects.get(pk=h.id).uuid), str(h.uuid)]
+                for h in Organisation.history.all()],
+}))
+"""
+
+
+def test_the_identity_migration_gives_every_existing_row_its_own_uuid(database):
+    """Migration 0014 on a directory that existed before it: every organisation, service and
+    lookup value gets a UUID of its own, and history records take their row's."""
+    manage(database, "migrate", "--no-input")
+    manage(database, "seed_directory")
+    manage(
+        database,
+        "shell",
+        "--no-imports",
+        "--command",
+        "from organisations.models import Organisation\n"
+        "for o in Organisation.objects.all()[:3]:\n"
+        "    o.summary += ' Edited.'\n"
+        "    o.save()",
+    )
+    manage(database, "migrate", "--no-input", "organisations", "0013_search_in_every_language")
+    manage(database, "migrate", "--no-input")
+    after = run(database, IDENTITIES)
+    counts = {name: len(identities) for name, identities in after["identities"].items()}
+    assert counts["Organisation"] == 12 and counts["Service"] == 18 and counts["Language"] > 10
+    every = [identity for identities in after["identities"].values() for identity in identities]
+    assert len(every) == len(set(every)), "no two rows share a UUID"
+    assert all(identity != "None" for identity in every)
+    assert len(after["history"]) >= 6  # each edited organisation: as it stood, and after
+    assert all(live == recorded for live, recorded in after["history"])
