@@ -541,3 +541,68 @@ def test_the_forms_refuse_a_post_without_a_csrf_token(directory):
     response = client.post(f"/organisations/{directory.slug}/suggest-a-change/", data)
     assert response.status_code == 403
     assert saved_count() == 0
+
+
+# --- the Open Referral UK feed (issue 14): JSON whatever arrives, never a server error ----------
+
+FEED_LISTS = [
+    "/api/oruk/services",
+    "/api/oruk/service_at_locations",
+    "/api/oruk/organizations",
+    "/api/oruk/taxonomies",
+    "/api/oruk/taxonomy_terms",
+]
+FEED_PARAMS = [
+    "page",
+    "per_page",
+    "search",
+    "text",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "organization_id",
+    "modified_after",
+    "minimum_age",
+    "maximum_age",
+    "format",
+    "postcode",
+    "proximity",
+]
+
+
+def assert_json_answer(response, what):
+    assert response.status_code in (200, 400, 404), f"{response.status_code} for {what!r}"
+    assert response["Content-Type"].startswith(("application/json", "application/x-ndjson"))
+    if response.streaming:
+        b"".join(response.streaming_content)
+
+
+@FUZZ
+@given(
+    collection=st.sampled_from(FEED_LISTS),
+    query=st.lists(
+        st.tuples(
+            st.sampled_from(FEED_PARAMS),
+            st.one_of(st.sampled_from(HOSTILE).map(encode), byte_values),
+        ),
+        max_size=6,
+    ),
+)
+def test_the_feed_survives_any_query_string(client, directory, collection, query):
+    qs = query_string(query)
+    assert_json_answer(client.get(collection, QUERY_STRING=qs), (collection, qs))
+
+
+@FUZZ
+@given(
+    collection=st.sampled_from([path.rsplit("/", 1)[1] for path in FEED_LISTS]),
+    identity=st.one_of(
+        st.sampled_from(HOSTILE).map(encode),
+        byte_values,
+        st.uuids().map(lambda value: str(value).encode()),
+    ),
+)
+def test_the_feed_survives_any_id(client, directory, collection, identity):
+    path = f"/api/oruk/{collection}/" + quote_from_bytes(identity, safe="")
+    response = client.get(path)
+    assert_json_answer(response, path)
+    assert response.status_code in (200, 404)

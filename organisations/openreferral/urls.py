@@ -39,7 +39,7 @@ urlpatterns = [
         views.TaxonomyTermDetailView.as_view(),
         name="taxonomy-term",
     ),
-    re_path(r"^api/oruk/(?P<rest>.*)$", views.not_found),
+    re_path(r"^api/oruk/(?P<rest>[\s\S]*)$", views.not_found),  # a newline too
     # The UK tabular data package, zipped (exporting.py), offered on /open-data/.
     path("open-data/oruk-package.zip", views.PackageView.as_view(), name="package"),
 ]
