@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The sitemap's views and templates (directory/search_engines.py), without contrib.sites.
+    "django.contrib.sitemaps",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from . import search_engines
 from .views import PageView, healthz
 
 admin.site.site_header = "Muslim Mental Health Directory: editors"
@@ -29,6 +30,10 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 ) + [
     path("healthz", healthz, name="healthz"),
+    # What search engines read (directory/search_engines.py): not pages, so in no language.
+    path("robots.txt", search_engines.robots_txt, name="robots-txt"),
+    path("sitemap.xml", search_engines.sitemap_index, name="sitemap-index"),
+    path("sitemap-<slug:section>.xml", search_engines.sitemap_section, name="sitemap-section"),
     # The Open Referral UK feed (organisations/openreferral/): open data has no interface language.
     path("", include("organisations.openreferral.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

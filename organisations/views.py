@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import override
 from django.views.generic import DetailView, TemplateView
 
-from . import signposting
+from directory.site import absolute, site_url
+
+from . import signposting, structured_data
 from .caching.pages import CachedPageMixin, do_not_cache
 from .caching.versioning import current_state
 from .listing import fragments, request
@@ -68,19 +70,28 @@ class OrganisationDetailView(CachedPageMixin, DetailView):
     context_object_name = "organisation"
 
     def page_key(self):
-        return f"detail/{self.kwargs['slug']}"
+        # Its structured data gives the page's address: the host's own without DJANGO_SITE_URL.
+        return f"detail/{site_url(self.request)}/{self.kwargs['slug']}"
 
     def get_queryset(self):
         return Organisation.objects.published()
 
     def get_object(self, queryset=None):
-        """The organisation, and its services' HTML: kept per version like the list's cards, so
-        a page seen before reads the organisation and its services' ids, nothing more."""
+        """The organisation, and its services' HTML and structured data: kept per version like
+        the list's cards, so a page seen before reads the organisation and its services' ids,
+        nothing more."""
         organisation = super().get_object(queryset)
         service_ids = listed_service_ids(organisation)
         lookups = load_lookups(self.state.version)
         shown = fragments.services_in_full(self.state.version, organisation, service_ids, lookups)
-        organisation.services_html = shown
+        organisation.services_html = [html for html, _data in shown]
+        organisation.structured_data = structured_data.script(
+            structured_data.organisation(
+                organisation,
+                [data for _html, data in shown],
+                absolute(organisation.get_absolute_url(), self.request),
+            )
+        )
         return organisation
 
 

@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .. import structured_data
 from ..caching.memo import memo
 from ..choices import Sort
 from ..lookups import attach_facets
@@ -90,8 +91,9 @@ def cards(version, ids, rows, lookups):
 
 def services_in_full(version, organisation, service_ids, lookups):
     """Each of ``organisation``'s services (``service_ids``, in order) as its page shows it,
-    contact details included: the same services are shown the same way until the version moves.
-    Only services not rendered before are read, with their facets."""
+    contact details included, and as its structured data says it: (html, schema.org data) pairs
+    (structured_data.service), the same until the version moves. Only services not rendered
+    before are read, with their facets."""
     keys = {pk: ("service", get_language(), pk) for pk in service_ids}
     found = KEPT.get_many(version, keys.values())
     missing = [pk for pk in service_ids if keys[pk] not in found]
@@ -103,8 +105,9 @@ def services_in_full(version, organisation, service_ids, lookups):
         template = loader.get_template(SERVICE_TEMPLATE)
         for service in services:
             context = {"service": service, "heading_level": 3, "with_contact": True}
-            found[keys[service.pk]] = html = compact(template.render(context))
-            KEPT.put(version, keys[service.pk], html)
+            html = compact(template.render(context))
+            found[keys[service.pk]] = shown = (html, structured_data.service(service))
+            KEPT.put(version, keys[service.pk], shown)
     return [found[keys[pk]] for pk in service_ids if keys[pk] in found]
 
 
