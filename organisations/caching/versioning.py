@@ -8,12 +8,17 @@ models the public sees call ``directory_changed`` through signals (organisations
 changes, which send no signals, go through organisations/services.py, which calls it.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import InterfaceError, OperationalError, connections
 from django.db.models import F
 from django.db.models.functions import Now
+
+# Inside deferred_changes(): the databases changed so far, moved on once at the end.
+_deferred = ContextVar("directory_changes_deferred", default=None)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,11 @@ def directory_changed(using="default"):
     """Move the version on: every cached page built before now is stale."""
     from organisations.models import DirectoryVersion
 
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.add(using)
+        return
+
     updated = (
         DirectoryVersion.objects.using(using)
         .filter(pk=1)
@@ -33,6 +43,24 @@ def directory_changed(using="default"):
     )
     if not updated:
         DirectoryVersion.objects.using(using).get_or_create(pk=1)
+
+
+@contextmanager
+def deferred_changes():
+    """Inside the block, changes move the version on once, at its end, however many rows they
+    touch (an import writes thousands in one transaction: one row lock, not one per save). Run it
+    inside that transaction, so the version moves with the rows it describes."""
+    if _deferred.get() is not None:  # already inside one
+        yield
+        return
+    changed = set()
+    token = _deferred.set(changed)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for using in changed:
+        directory_changed(using)
 
 
 def current_state(using="default"):
