@@ -222,6 +222,15 @@ class Organisation(Imported):
         blank=True,
         help_text="For editors only; never shown on the public site. Put details to confirm here.",
     )
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An import found it may be the same as this one (the same charity number, "
+        "website or name): merge them, or clear this once checked.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
