@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db import models
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -10,6 +11,7 @@ from . import services
 from .facets import LOOKUP_FACETS, RELATIONS
 from .history_admin import HistoryAdmin
 from .models import Area, Language, Organisation, Service
+from .openreferral import upload
 from .querysets import review_cutoff
 
 # A web address typed without a scheme ("sakoon.org.uk") is taken to be https.
@@ -31,6 +33,45 @@ class NeedsReviewFilter(admin.SimpleListFilter):
             return queryset.needs_review()
         if self.value() == "no":
             return queryset.reviewed()
+        return queryset
+
+
+class SourceFilter(admin.SimpleListFilter):
+    """Where a listing came from: each source an import named, or made here."""
+
+    title = "source"
+    parameter_name = "source"
+    HERE = "-"
+
+    def lookups(self, request, model_admin):
+        sources = (
+            Organisation.objects.exclude(source="")
+            .order_by("source")
+            .values_list("source", flat=True)
+            .distinct()
+        )
+        return [(self.HERE, "Made here"), *((source, source) for source in sources)]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.HERE:
+            return queryset.filter(source="")
+        if self.value():
+            return queryset.filter(source=self.value())
+        return queryset
+
+
+class PossibleDuplicateFilter(admin.SimpleListFilter):
+    title = "possible duplicate"
+    parameter_name = "possible_duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: an import found one like it"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(possible_duplicate_of__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(possible_duplicate_of__isnull=True)
         return queryset
 
 
@@ -75,11 +116,18 @@ class OrganisationAdmin(HistoryAdmin):
         "needs_review",
         "public_page",
     ]
-    list_filter = ["status", "is_alliance_member", NeedsReviewFilter]
+    list_filter = [
+        "status",
+        "is_alliance_member",
+        NeedsReviewFilter,
+        SourceFilter,
+        PossibleDuplicateFilter,
+    ]
     list_select_related = False  # no related object is shown on the list
     search_fields = ["name", "summary", "services__name", "charity_number"]
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ["created", "updated", "verified_by"]
+    readonly_fields = ["created", "updated", "verified_by", "source", "source_id"]
+    autocomplete_fields = ["possible_duplicate_of"]
     actions = ["mark_verified_today", "publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "status"]}),
@@ -96,8 +144,22 @@ class OrganisationAdmin(HistoryAdmin):
                 "with their source.",
             },
         ),
+        (
+            "Imported",
+            {
+                "fields": ["source", "source_id", "possible_duplicate_of"],
+                "description": "Where an import found it. If it may be a duplicate, merge the "
+                "two or clear the field once checked.",
+            },
+        ),
         ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
+
+    def get_urls(self):
+        """Admin's "Import from Open Referral" page (openreferral/upload.py)."""
+        view = self.admin_site.admin_view(lambda request: upload.import_view(self, request))
+        own = [path("import/", view, name="organisations_organisation_import")]
+        return own + super().get_urls()
 
     def view_on_site(self, obj):
         """Only a published organisation has a public page to view."""

@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:organisations_organisation_changelist"
 LOOKUPS = ["servicetype", "deliverymode", "practitionergender", "audience", "area", "language"]
 # Session, user, the session's authenticator app (django-otp), the user's and the group's
-# permissions, the two counts, the page of results.
-CHANGELIST_QUERIES = 8
+# permissions, the sources for the source filter, the two counts, the page of results.
+CHANGELIST_QUERIES = 9
 
 
 def days_ago(days):
