@@ -684,3 +684,28 @@ def test_source_filter_lists_each_source_and_what_was_made_here(editor_client, t
     changelist = reverse("admin:organisations_organisation_changelist")
     assert editor_client.get(changelist, {"source": "-"}).context["cl"].result_count == 1
     assert editor_client.get(changelist, {"source": "Bristol"}).context["cl"].result_count == 1
+
+
+def test_a_service_that_cannot_be_saved_takes_nothing_of_its_organisation_with_it(
+    lookups, tmp_path, monkeypatch
+):
+    real = models.Service.full_clean
+
+    def full_clean(self, *args, **kwargs):
+        if self.name == "Service 1":
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("the database says no")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(models.Service, "full_clean", full_clean)
+    other = {"id": sid(77), "name": "Quay Counselling"}
+    lines = run(ndjson(tmp_path, [service(1), service(2), service(3, organisation=other)]))
+    assert any(line.startswith("Skipped") and "could not be saved" in line for line in lines)
+    assert lines[-1] == (
+        "Services: 2 created, 0 updated, 0 unchanged, 1 skipped. "
+        "Organisations: 2 created, 0 updated, 0 unchanged, 0 skipped."
+    )
+    harbour = models.Organisation.objects.get(name="Harbour Counselling")
+    assert [row.name for row in harbour.services.all()] == ["Service 2"]
+    assert harbour.possible_duplicate_of is None

@@ -14,12 +14,17 @@ What it promises:
   conflict and leaves it alone. A second run of the same input changes nothing, not even a
   timestamp. On a published listing, a changed contact detail (phone, email, web address,
   hours) is held for an editor to check, never published by the import: it goes in the editor
-  notes and the report.
+  notes and the report. So is a new service of a published listing, made inactive, and a
+  service the source has made active again.
 - **Duplicates are flagged.** A new organisation with the charity number, the website's address
   or (in the same area) nearly the name of one already here is made with
   ``possible_duplicate_of`` set, for an editor to merge or clear.
 - **Terms are mapped** (``term_map.json``, kept in the repository): this directory's own
   taxonomies by their ids, then URIs and names; each unmapped term is reported once with a count.
+- **History.** A row an import makes records no version of its own, as seeding records none:
+  its first version is the one history.py records just before an editor's first change, which
+  is the row as imported. What an import changes in a row already here is a version, with the
+  import named as the reason.
 - **Bounded memory.** Records stream (reading.py) and are written ``CHUNK`` at a time, each chunk
   in its own transaction, with the directory's version moved once a chunk (a dry run is one
   transaction, rolled back). The tables are ANALYZEd at the end.
@@ -32,6 +37,7 @@ in a description are listed in the editor notes to check, ages (-1 or not) and v
 """
 
 import difflib
+import itertools
 import json
 import re
 import uuid
@@ -61,6 +67,7 @@ from . import reading, vocabulary
 from .vocabulary import ONS_CODES
 
 CHUNK = 500
+SLUG_TRIES = 10  # slugs looked up at once when a name's is taken
 TERM_MAP = Path(__file__).with_name("term_map.json")
 STATUSES = {"active": True, "inactive": False, "defunct": False, "temporarily closed": False}
 CHARITY_SCHEMES = {"GB-CHC", "GB-SC", "GB-NIC"}
@@ -105,6 +112,9 @@ SERVICE_FIELDS = [
     "is_active",
 ]
 FACET_FIELDS = [facet.param for facet in LOOKUP_FACETS]
+LOOKUP_FACETS_BY_PARAM = {facet.param: facet for facet in LOOKUP_FACETS}
+# Checked by the importer itself (the organisation, a free slug, a unique id at the source).
+EXCLUDED = ["organisation", "slug", "source_id", "uuid"]
 RELATION_OF = {facet.param: facet.relation for facet in LOOKUP_FACETS}
 CONTACT_FIELDS = {"website", "email", "phone", "url", "hours"}
 CHOICE_FIELDS = {"cost": Cost, "faith": FaithApproach, "referral": Referral}
@@ -209,6 +219,13 @@ def normalised(value):
 def name_key(name):
     words = [word for word in normalised(name).split() if word not in NAME_WORDS_IGNORED]
     return " ".join(words)
+
+
+def name_block(key):
+    """Names compared for likeness share their first word and every number in them: "Mind in
+    Bristol" may be "Mind Bristol", but "Group 2" is not "Group 3". It keeps the comparisons few
+    when thousands of names start alike."""
+    return key.split()[0], tuple(re.findall(r"\d+", key))
 
 
 def parse_uuid(value, what):
@@ -625,6 +642,10 @@ class Importer:
         self.services_seen = {}  # service ids at the source -> where each was first read
         self.index = None  # of existing organisations, for duplicates (made when first needed)
         self.held_notes = []  # editor notes for what merge() held back, for the record in hand
+        self.links = []  # the facets of the record in hand, if it is a new service
+        self.touched = []  # (source id, outcome) of organisations the record in hand wrote
+        self.noted = {}  # organisations whose notes this chunk added to, by pk
+        self.service_slugs = {}  # organisation pk -> its services' slugs, this chunk
         self.today = timezone.localdate().isoformat()
 
     def run(self, paths):
@@ -711,7 +732,10 @@ class Importer:
                 source_id__in=[i.source_id for r, i in mapped if r.kind == reading.SERVICE],
             ).prefetch_related(*RELATION_OF.values())
         }
+        links = []  # (facet, service pk, lookup pk) of the chunk's new services
         for record, incoming in mapped:
+            self.links = []
+            self.touched = []
             try:
                 with transaction.atomic():
                     if record.kind == reading.ORGANISATION:
@@ -721,9 +745,56 @@ class Importer:
             except RecordError as error:
                 self.report.skipped.append((error.where or record.where, str(error)))
                 self.tally(record.kind).skipped += 1
+                self.forget(organisations)
             except (DatabaseError, ValidationError) as error:
                 self.report.skipped.append((record.where, f"could not be saved ({error})"))
                 self.tally(record.kind).skipped += 1
+                self.forget(organisations)
+            else:
+                links.extend(self.links)
+        self.write_links(links)
+        self.write_notes()
+        self.service_slugs = {}
+
+    def forget(self, organisations):
+        """After a record's savepoint was rolled back: what it did to its organisation is undone
+        in the database, so undo it here too (the next record of the same one tries again)."""
+        for source_id, outcome in self.touched:
+            self.done.discard(source_id)
+            pk = self.pk_of.pop(source_id, None)
+            tally = self.report.organisations
+            setattr(tally, outcome, getattr(tally, outcome) - 1)
+            if outcome == "created":
+                organisations.pop(source_id, None)
+            else:
+                fresh = Organisation.objects.get(pk=pk)
+                if pk in self.noted:  # notes earlier records of the chunk added
+                    fresh.editor_notes = self.noted[pk].editor_notes
+                    self.noted[pk] = fresh
+                organisations[source_id] = fresh
+        self.touched = []
+
+    def write_links(self, links):
+        """New services' facets, one insert a facet for the chunk (the link tables' triggers
+        cost a statement each), sending no signals: the services' saves moved the version."""
+        by_param = {}
+        for param, service_pk, pk in links:
+            by_param.setdefault(param, []).append((service_pk, pk))
+        for param, pairs in by_param.items():
+            facet = LOOKUP_FACETS_BY_PARAM[param]
+            facet.through.objects.bulk_create(
+                facet.through(service_id=service_pk, **{facet.link_column: pk})
+                for service_pk, pk in pairs
+            )
+
+    def write_notes(self):
+        """Editor notes the chunk's services added to their organisations: for editors alone,
+        not a change to a listing (no version, no history)."""
+        for organisation in self.noted.values():
+            Organisation.objects.filter(pk=organisation.pk).update(
+                editor_notes=organisation.editor_notes
+            )
+        self.noted = {}
 
     # --- organisations
 
@@ -738,6 +809,7 @@ class Importer:
             row = self.create_organisation(incoming, areas)
             existing[incoming.source_id] = row
             tally.created += 1
+            self.touched.append((incoming.source_id, "created"))
         else:
             before = row.imported
             published = row.status == Status.PUBLISHED
@@ -748,7 +820,9 @@ class Importer:
                 row._change_reason = f"Updated by an import from {self.source}"
                 row.save()
                 tally.updated += 1
+                self.touched.append((incoming.source_id, "updated"))
             else:
+                self.touched.append((incoming.source_id, "unchanged"))
                 if added:  # notes for editors alone: not a change to the listing
                     type(row).objects.filter(pk=row.pk).update(editor_notes=row.editor_notes)
                 self.keep_imported(row, before)
@@ -783,23 +857,29 @@ class Importer:
             editor_notes="\n".join(notes),
             possible_duplicate_of=duplicate,
         )
-        row._change_reason = f"Imported from {self.source}"
+        row.skip_history_when_saving = True  # see "History" above
         row.save()
         self.remember(row, values)
         return row
 
     @staticmethod
     def free_slug(name, taken=None):
+        """A slug from the name that no organisation has (or none in ``taken``): the name's,
+        else with -2, -3 … after it. Looked up by the unique index, a few at a time."""
         base = (slugify(name) or "organisation")[:190].strip("-")
-        taken = set(
-            taken
-            if taken is not None
-            else Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-        )
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        return slug
+        for start in itertools.count(0, SLUG_TRIES):
+            tries = [
+                base if n == 0 else f"{base}-{n + 1}" for n in range(start, start + SLUG_TRIES)
+            ]
+            if taken is None:
+                used = set(
+                    Organisation.objects.filter(slug__in=tries).values_list("slug", flat=True)
+                )
+            else:
+                used = taken
+            for slug in tries:
+                if slug not in used:
+                    return slug
 
     # --- services
 
@@ -823,7 +903,20 @@ class Importer:
         values = incoming.values
         if row is None:
             scalar = {name: values[name] for name in SERVICE_FIELDS}
-            taken = organisation.services.values_list("slug", flat=True)
+            if organisation.status == Status.PUBLISHED and values["is_active"]:
+                # A new service of a published listing would be public at once: it waits.
+                scalar["is_active"] = False
+                label = f"{values['name']} ({organisation.name})"
+                self.report.held.append(f"{label} ({incoming.where}): a new service, inactive.")
+                self.held_notes.append(
+                    f"{NOTE_PREFIX}: {self.source} lists a new service, {label}: made inactive; "
+                    "check it, then make it active."
+                )
+            taken = self.service_slugs.get(organisation.pk)
+            if taken is None:
+                taken = self.service_slugs[organisation.pk] = set(
+                    organisation.services.values_list("slug", flat=True)
+                )
             row = Service(
                 organisation_id=organisation_pk,
                 slug=self.free_slug(values["name"], taken=taken),
@@ -832,12 +925,12 @@ class Importer:
                 imported=dict(values),
                 **scalar,
             )
-            row._change_reason = f"Imported from {self.source}"
-            row.full_clean(exclude=["organisation", "slug", "source_id", "uuid"])
+            row.full_clean(EXCLUDED, validate_unique=False, validate_constraints=False)
+            row.skip_history_when_saving = True  # see "History" above
             row.save()
-            for param in FACET_FIELDS:
-                if values[param]:
-                    getattr(row, RELATION_OF[param]).set(self.pks(param, values[param]))
+            taken.add(row.slug)
+            for param in FACET_FIELDS:  # written with the chunk's (write_links)
+                self.links.extend((param, row.pk, pk) for pk in self.pks(param, values[param]))
             existing[incoming.source_id] = row
             tally.created += 1
         else:
@@ -847,7 +940,7 @@ class Importer:
             changed = self.merge(row, incoming, SERVICE_FIELDS + FACET_FIELDS, label, published)
             if changed:
                 row._change_reason = f"Updated by an import from {self.source}"
-                row.full_clean(exclude=["organisation", "slug", "source_id", "uuid"])
+                row.full_clean(EXCLUDED, validate_unique=False, validate_constraints=False)
                 row.save()
                 for name in changed:
                     if name in RELATION_OF:
@@ -856,10 +949,8 @@ class Importer:
             else:
                 self.keep_imported(row, before)
                 tally.unchanged += 1
-        if self.add_notes(organisation, incoming.notes + self.held_notes):  # for editors alone
-            Organisation.objects.filter(pk=organisation.pk).update(
-                editor_notes=organisation.editor_notes
-            )
+        if self.add_notes(organisation, incoming.notes + self.held_notes):
+            self.noted[organisation.pk] = organisation  # written with the chunk's (write_notes)
         self.held_notes = []
 
     def organisation_row(self, pk, organisations):
@@ -898,7 +989,7 @@ class Importer:
                     )
                 last[name] = value
                 continue
-            if published and name in CONTACT_FIELDS and value:
+            if published and (name in CONTACT_FIELDS or name == "is_active") and value:
                 line = (
                     f"{NOTE_PREFIX}: {self.source} now gives {label}'s {name} as {_shown(value)}: "
                     "check it before putting it on the published listing."
@@ -943,7 +1034,7 @@ class Importer:
         elif host and not _shared(host) and host in index["host"]:
             found = index["host"][host], f"the same website, {host}"
         elif key:
-            for pk, other in index["name"].get(key.split()[0], []):
+            for pk, other in index["name"].get(name_block(key), []):
                 if key == other:
                     found = pk, "the same name"
                     break
@@ -954,7 +1045,8 @@ class Importer:
         if found is None:
             return None, ""
         pk, why = found
-        return Organisation.objects.get(pk=pk), why
+        duplicate = Organisation.objects.filter(pk=pk).first()  # None: rolled back since
+        return (duplicate, why) if duplicate else (None, "")
 
     def same_area(self, pk, areas):
         """Whether organisation ``pk`` works where ``areas`` (area codes) are. Unknown on either
@@ -995,7 +1087,7 @@ class Importer:
         if host and not _shared(host):
             self.index["host"].setdefault(host, pk)
         if key:
-            self.index["name"].setdefault(key.split()[0], []).append((pk, key))
+            self.index["name"].setdefault(name_block(key), []).append((pk, key))
 
     def remember(self, row, values):
         """A new organisation is a candidate duplicate for the rest of the run."""
