@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 LIGHTHOUSE := bench/lighthouse
 
 .PHONY: run test test-postgres test-redis serve install install-test lint format migrate seed editor clean \
-	bench bench-quick bench-engines bench-hit-path lighthouse soak backup restore messages
+	bench bench-quick bench-import bench-engines bench-hit-path lighthouse soak backup restore messages
 
 # Installs are redone only when pyproject.toml changes.
 $(BIN)/python:
@@ -76,6 +76,11 @@ backup: install
 ## (FORCE=1 loads it over a database that already has tables)
 restore: install
 	$(MANAGE) restore_database "$(FILE)" $(if $(filter 1,$(FORCE)),--force)
+
+## bench-import: import_openreferral on one NDJSON file of 5,000 then 50,000 services into a fresh
+## PostgreSQL database, twice each: seconds, services a second, peak memory (about 10 minutes)
+bench-import: install
+	$(BIN)/python bench/import_size.py
 
 ## bench-hit-path: what each middleware costs per request, in one process, against the benchmark's
 ## database (after make bench); --profile PATH for a profile (docs/performance.md)
