@@ -23,7 +23,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date, quote_etag
@@ -84,7 +84,7 @@ def robots_txt(request):
 
 # --- The sitemap's sections -------------------------------------------------------------------
 
-# The site's own pages, by URL name. "open-data" is listed once its page exists (exists()).
+# The site's own pages, by URL name.
 PAGES = [
     "home",
     "organisations:organisation-list",
@@ -100,14 +100,6 @@ LIST_PAGE = "organisations:organisation-list"
 # 5,000 addresses at about 800 bytes each, well inside the protocol's 50,000 addresses and 50 MB
 # even with the longest slugs; 100 pages for 100,000 organisations.
 ORGANISATIONS_PER_PAGE = 1_000
-
-
-def exists(name):
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 class DirectorySitemap(Sitemap):
@@ -141,7 +133,7 @@ class PagesSitemap(DirectorySitemap):
     the data cannot tell, and a date that moved with every edit would be a false one."""
 
     def items(self):
-        return [name for name in PAGES if exists(name)]
+        return PAGES
 
     def location(self, name):
         return reverse(name)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import search_engines
-from .views import PageView, healthz
+from .views import OpenDataView, PageView, healthz
 
 admin.site.site_header = "Muslim Mental Health Directory: editors"
 admin.site.site_title = "Directory editors"
@@ -27,6 +27,7 @@ urlpatterns = i18n_patterns(
     page("about/", "about", "about"),
     page("privacy/", "privacy", "privacy"),
     page("accessibility/", "accessibility", "accessibility"),
+    path("open-data/", OpenDataView.as_view(), name="open-data"),
     prefix_default_language=False,
 ) + [
     path("healthz", healthz, name="healthz"),

@@ -1,5 +1,5 @@
-"""The site's own pages: home, urgent help, staying safe online, about, privacy, accessibility;
-``/healthz``; and the 400 and 500 pages."""
+"""The site's own pages: home, urgent help, staying safe online, about, privacy, accessibility,
+open data; ``/healthz``; and the 400 and 500 pages."""
 
 from django.conf import settings
 from django.db import connection
@@ -15,6 +15,32 @@ class PageView(CachedPageMixin, TemplateView):
 
     def page_key(self):
         return f"page/{self.template_name}"
+
+
+class OpenDataView(PageView):
+    """/open-data/: what the Open Referral UK feed and the data package hold, how to ask for
+    them, the licence, and every taxonomy with its values (each taxonomy's URI in the feed is
+    this page, at ``#taxonomy-<param>``). One query: the lookups, kept for the version."""
+
+    template_name = "pages/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        from organisations.lookups import load_lookups
+        from organisations.openreferral import licence, vocabulary
+
+        terms = vocabulary.terms(load_lookups(self.state.version))
+        taxonomies = [
+            (taxonomy, [term for term in terms if term.taxonomy is taxonomy])
+            for taxonomy in vocabulary.TAXONOMIES
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            "taxonomies": taxonomies,
+            "example_term": next((term for term in terms if term.taxonomy.is_lookup), None),
+            "licence_name": licence.LICENCE_NAME,
+            "licence_url": licence.LICENCE_URL,
+            "attribution": licence.ATTRIBUTION,
+        }
 
 
 def healthz(request):

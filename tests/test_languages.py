@@ -402,6 +402,7 @@ def public_urls(directory):
         f"{SHEET_URL}?service={directory['service'].pk}",
         SHEET_URL,
         *STATIC_PAGES[1:],
+        "/open-data/",
         "/suggestion-sent/",
         "/organisations/no-such-organisation/",
     ]
@@ -780,6 +781,7 @@ PAGE_TYPES = [
     ("about", "get", lambda d: "/about/"),
     ("privacy", "get", lambda d: "/privacy/"),
     ("accessibility", "get", lambda d: "/accessibility/"),
+    ("open data", "get", lambda d: "/open-data/"),
     ("suggest a change", "get", _suggest_change),
     ("suggest a change, not filled in", "post", _suggest_change),
     ("suggest an organisation", "get", lambda d: "/suggest-an-organisation/"),

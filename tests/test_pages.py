@@ -107,6 +107,7 @@ PAGES = [
     ("/about/", 200, "About this directory"),
     ("/privacy/", 200, "Privacy"),
     ("/accessibility/", 200, "Accessibility"),
+    ("/open-data/", 200, "Open data"),
     ("/organisations/no-such-org/", 404, "Page not found"),
     ("/nope/", 404, "Page not found"),
 ]

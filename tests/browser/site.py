@@ -45,6 +45,7 @@ PUBLIC_PAGES = [
     ("about", "/about/", 200),
     ("privacy", "/privacy/", 200),
     ("accessibility", "/accessibility/", 200),
+    ("open-data", "/open-data/", 200),
     ("page-not-found", "/organisations/no-such-organisation/", 404),
     ("signposting-sheet", None, 200),
 ]

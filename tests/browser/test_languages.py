@@ -69,6 +69,7 @@ PAGE_TYPES = [
     ("about", "/about/", 200),
     ("privacy", "/privacy/", 200),
     ("accessibility", "/accessibility/", 200),
+    ("open-data", "/open-data/", 200),
     ("suggest-a-change", "/organisations/roshni-listening-service/suggest-a-change/", 200),
     ("suggest-an-organisation", "/suggest-an-organisation/", 200),
     ("form-with-errors", "/suggest-an-organisation/", 200),
