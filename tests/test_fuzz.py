@@ -8,6 +8,7 @@ invalid UTF-8, UTF-8-encoded surrogates and strings of over 1,000 characters, wh
 would never send but an attacker's script might.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import quote, quote_from_bytes
@@ -606,3 +607,44 @@ def test_the_feed_survives_any_id(client, directory, collection, identity):
     response = client.get(path)
     assert_json_answer(response, path)
     assert response.status_code in (200, 404)
+
+
+# --- The importer: any record, any shape ------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+SERVICE_FIELDS = [
+    "id", "name", "status", "description", "url", "email", "organization_id", "organization",
+    "contacts", "attributes", "languages", "service_areas", "schedules", "cost_options",
+    "last_modified", "phones", "fees",
+]  # fmt: skip
+
+
+@FUZZ
+@given(
+    replaced=st.dictionaries(st.sampled_from(SERVICE_FIELDS), JSON_VALUES, max_size=5),
+    loose=st.lists(JSON_VALUES, max_size=3),
+)
+def test_the_importer_reports_any_record_and_never_raises(db, tmp_path, replaced, loose):
+    from organisations.openreferral.importing import Importer
+
+    organisation = {"id": "11111111-1111-4111-8111-111111111111", "name": "Harbour"}
+    record = {
+        "id": "00000000-0000-4000-8000-000000000001",
+        "name": "Listening",
+        "organization_id": organisation["id"],
+        "organization": organisation,
+        **replaced,
+    }
+    path = tmp_path / "fuzz.ndjson"
+    lines = [json.dumps(value) for value in [record, *loose]] + ["{not json"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = Importer("fuzz", dry_run=True).run([path])
+    event("imported" if report.services.created else "skipped")
+    assert report.lines()[-1].startswith("Services: ")
+    assert report.services.created + report.services.skipped >= 1
