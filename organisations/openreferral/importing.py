@@ -259,12 +259,13 @@ class Mapper:
         self.report = report
         self.lookups = lookups
         self.terms_seen = {}  # id -> term object, from the input's own taxonomy terms
-        self.own_terms = {str(term.id): term for term in vocabulary.terms(lookups)}
+        own = vocabulary.terms(lookups)
+        self.own_terms = {str(term.id): term for term in own}
         mapping = json.loads(TERM_MAP.read_text(encoding="utf-8"))
         self.by_uri = {normalised(k): v for k, v in mapping.get("uris", {}).items()}
         self.by_name = {normalised(k): v for k, v in mapping.get("names", {}).items()}
         self.by_english = {}
-        for term in vocabulary.terms(lookups):
+        for term in own:
             self.by_english.setdefault(normalised(term.name), f"{term.taxonomy.param}:{term.key}")
         self.areas_by_code = {code: slug for slug, code in ONS_CODES.items()}
         self.language_codes = {item.key for item in lookups["language"]}
@@ -898,7 +899,9 @@ class Importer:
                 f"its organization_id {incoming.organisation_id} points to no organisation in "
                 f"the input or imported from {self.source} before"
             )
-        organisation = self.organisation_row(organisation_pk, organisations)
+        organisation = self.organisation_row(
+            incoming.organisation_id, organisation_pk, organisations
+        )
         row = existing.get(incoming.source_id)
         values = incoming.values
         if row is None:
@@ -953,12 +956,12 @@ class Importer:
             self.noted[organisation.pk] = organisation  # written with the chunk's (write_notes)
         self.held_notes = []
 
-    def organisation_row(self, pk, organisations):
-        for row in organisations.values():
-            if row.pk == pk:
-                return row
-        row = Organisation.objects.get(pk=pk)
-        organisations[row.source_id] = row
+    @staticmethod
+    def organisation_row(source_id, pk, organisations):
+        """The chunk's row of the organisation (fetched with the chunk, or made in it)."""
+        row = organisations.get(source_id)
+        if row is None or row.pk != pk:
+            row = organisations[source_id] = Organisation.objects.get(pk=pk)
         return row
 
     def pks(self, param, keys):
