@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from .choices import Cost, FaithApproach, Referral, Status
 from .facets import COMMA, FACETS, RELATIONS
 from .history import DirectoryHistory
+from .near import districts, postcodes
 from .listing.models import ListingRow, ListingWord, SearchWord  # noqa: F401 (the app's models)
 from .querysets import OrganisationQuerySet, ServiceQuerySet
 
@@ -303,6 +304,12 @@ class Service(Imported):
     )
     audiences = models.ManyToManyField(Audience, blank=True, related_name="services")
     areas = models.ManyToManyField(Area, blank=True, related_name="services")
+    venues = models.ManyToManyField(
+        "Venue",
+        blank=True,
+        related_name="services",
+        help_text="Where it is delivered in person: its organisation's venues.",
+    )
     cost = models.CharField(max_length=12, choices=Cost.choices, default=Cost.NOT_STATED)
     cost_note = models.CharField(max_length=200, blank=True)
     faith_approach = models.CharField(
@@ -335,7 +342,7 @@ class Service(Imported):
 
     objects = ServiceManager()
     # Every change to the service and to its facets (history.py).
-    history = DirectoryHistory(m2m_fields=RELATIONS)
+    history = DirectoryHistory(m2m_fields=[*RELATIONS, "venues"])
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -405,6 +412,127 @@ class Service(Imported):
     @property
     def contact_url(self):
         return self.url or self.organisation.website
+
+
+# --- Places (DESIGN.md §10) -------------------------------------------------------------------
+
+
+class PostcodeDistrict(models.Model):
+    """A UK postcode district (``LS6``): its centroid and every region it covers, loaded from
+    the shipped table (near/districts.py), never edited here."""
+
+    outcode = models.CharField(max_length=4, primary_key=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    region = models.CharField(max_length=40, help_text="The region holding most of its postcodes.")
+    regions = models.CharField(
+        max_length=120, help_text="Every region it covers, that one first, between spaces."
+    )
+
+    class Meta:
+        ordering = ["outcode"]
+
+    def __str__(self):
+        return self.outcode
+
+
+class Venue(Imported):
+    """A place where an organisation's services are delivered in person. Public with its
+    organisation; an imported venue arrives with its (draft) organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="venues"
+    )
+    uuid = identity_field()
+    name = models.CharField(
+        max_length=200, blank=True, help_text="The building or centre, if it has a name."
+    )
+    address_1 = models.CharField("address line 1", max_length=200)
+    address_2 = models.CharField("address line 2", max_length=200, blank=True)
+    town = models.CharField("town or city", max_length=100)
+    postcode = models.CharField(max_length=10)
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Leave empty to use the middle of the postcode's district (approximate).",
+    )
+    longitude = models.FloatField(null=True, blank=True)
+    location_is_approximate = models.BooleanField(
+        "location is approximate",
+        default=False,
+        help_text="Set when the location is the middle of the postcode district, not the door.",
+    )
+    accessibility = models.TextField(
+        "accessibility notes",
+        blank=True,
+        help_text="Step-free access, parking, a women's entrance, prayer space: what visitors "
+        "need to know.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = DirectoryHistory()
+
+    class Meta:
+        ordering = ["town", "name", "address_1"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
+                name="venue_location_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source=""),
+                name="venue_source_id_unique",
+            ),
+        ]
+        indexes = [
+            # "Near me" keeps venues inside a box before measuring any (near/distance.py).
+            models.Index(fields=["latitude", "longitude"], name="venue_location"),
+        ]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.name, self.address_1, self.town) if part)
+
+    @property
+    def district(self):
+        return postcodes.district_of(self.postcode)
+
+    @property
+    def place(self):
+        """Where it is, in short: "Leeds LS2"."""
+        return " ".join(part for part in (self.town, self.district) if part)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.postcode = " ".join(self.postcode.split()).upper()
+        typed = postcodes.read(self.postcode)
+        if not typed.full and not typed.district:
+            raise ValidationError({"postcode": "Enter a UK postcode, such as LS2 7EW."})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": "Give both latitude and longitude, or neither."}
+            )
+        if self.latitude is None and districts.find(typed.district) is None:
+            raise ValidationError(
+                {"postcode": f"The postcode district {typed.district} is not in the table of "
+                 "districts: give the latitude and longitude."}
+            )
+
+    def save(self, *args, **kwargs):
+        self.locate()
+        super().save(*args, **kwargs)
+
+    def locate(self):
+        """Without a location given, the middle of its postcode district, marked approximate."""
+        if self.latitude is not None and self.longitude is not None:
+            return
+        found = districts.find(self.district)
+        if found is not None:
+            self.latitude, self.longitude = found.latitude, found.longitude
+            self.location_is_approximate = True
 
 
 class DirectoryVersion(models.Model):

@@ -13,9 +13,9 @@ from .facets import LOOKUP_FACETS, lookup_models
 
 
 def public_models():
-    from .models import Organisation, Service
+    from .models import Organisation, Service, Venue
 
-    return (Organisation, Service, *lookup_models())
+    return (Organisation, Service, Venue, *lookup_models())
 
 
 def _changed(sender, using="default", raw=False, **kwargs):
@@ -37,9 +37,19 @@ def connect():
         m2m_changed.connect(
             _m2m_changed, sender=facet.through, dispatch_uid=f"directory-m2m-{facet.param}"
         )
+    from .models import Service
+
+    m2m_changed.connect(
+        _m2m_changed, sender=Service.venues.through, dispatch_uid="directory-m2m-venues"
+    )
 
 
 @receiver(post_migrate, dispatch_uid="directory-migrated")
 def _migrated(sender, using="default", **kwargs):
+    """After every migrate (and every flush of a test database): the version moves, and the
+    postcode districts are loaded from the shipped table when they are not there yet."""
     if sender.name == "organisations":
+        from .near import districts
+
+        districts.sync(using=using)
         directory_changed(using=using)
