@@ -18,8 +18,8 @@ from django.utils.translation import gettext
 from .choices import Cost, FaithApproach, Referral, Status
 from .facets import COMMA, FACETS, RELATIONS
 from .history import DirectoryHistory
-from .near import districts, postcodes
 from .listing.models import ListingRow, ListingWord, SearchWord  # noqa: F401 (the app's models)
+from .near import districts, postcodes
 from .querysets import OrganisationQuerySet, ServiceQuerySet
 
 # --- Identity in open data ---------------------------------------------------------------------
@@ -495,14 +495,9 @@ class Venue(Imported):
     def __str__(self):
         return ", ".join(part for part in (self.name, self.address_1, self.town) if part)
 
-    @property
-    def district(self):
-        return postcodes.district_of(self.postcode)
-
-    @property
-    def place(self):
-        """Where it is, in short: "Leeds LS2"."""
-        return " ".join(part for part in (self.town, self.district) if part)
+    def save(self, *args, **kwargs):
+        self.locate()
+        super().save(*args, **kwargs)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -521,9 +516,14 @@ class Venue(Imported):
                  "districts: give the latitude and longitude."}
             )
 
-    def save(self, *args, **kwargs):
-        self.locate()
-        super().save(*args, **kwargs)
+    @property
+    def district(self):
+        return postcodes.district_of(self.postcode)
+
+    @property
+    def place(self):
+        """Where it is, in short: "Leeds LS2"."""
+        return " ".join(part for part in (self.town, self.district) if part)
 
     def locate(self):
         """Without a location given, the middle of its postcode district, marked approximate."""
