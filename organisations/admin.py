@@ -1,5 +1,6 @@
 """Django admin for editors: keep the listings true, verify them, publish them (DESIGN.md §6)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.urls import path
@@ -10,7 +11,7 @@ from modeltranslation.admin import TranslationAdmin
 from . import services
 from .facets import LOOKUP_FACETS, RELATIONS
 from .history_admin import HistoryAdmin
-from .models import Area, Language, Organisation, Service
+from .models import Area, Language, Organisation, Service, Venue
 from .openreferral import upload
 from .querysets import review_cutoff
 
@@ -96,17 +97,55 @@ class ServiceInline(admin.StackedInline):
                 "description": "Leave empty to show the organisation's own details.",
             },
         ),
+        (
+            "Where it is delivered in person",
+            {
+                "fields": ["venues"],
+                "description": "Tick the organisation's venues where it runs. Add a venue "
+                "under Venues below and save first; it can then be ticked here.",
+            },
+        ),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "venues":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         """Each service's facets in one query per facet, not one per service."""
         queryset = super().get_queryset(request)
-        return queryset.select_related("organisation").prefetch_related(*RELATIONS)
+        return queryset.select_related("organisation").prefetch_related(*RELATIONS, "venues")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """A service may be at its own organisation's venues only."""
+        formset = super().get_formset(request, obj, **kwargs)
+        venues = formset.form.base_fields.get("venues")
+        if venues is not None:
+            venues.queryset = (
+                Venue.objects.filter(organisation=obj) if obj else Venue.objects.none()
+            )
+        return formset
+
+
+class VenueInline(admin.StackedInline):
+    """An organisation's venues: public with it (DESIGN.md §10); kept in history."""
+
+    model = Venue
+    extra = 0
+    fields = [
+        "name",
+        ("address_1", "address_2"),
+        ("town", "postcode"),
+        ("latitude", "longitude", "location_is_approximate"),
+        "accessibility",
+    ]
+    readonly_fields = ["location_is_approximate"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(HistoryAdmin):
-    inlines = [ServiceInline]
+    inlines = [VenueInline, ServiceInline]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = [
         "name",
@@ -218,6 +257,28 @@ class ServiceAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     fieldsets = [(None, {"fields": ["organisation"]}), *ServiceInline.fieldsets]
+    formfield_for_manytomany = ServiceInline.formfield_for_manytomany
+
+    def get_form(self, request, obj=None, **kwargs):
+        """A service may be at its own organisation's venues only."""
+        form = super().get_form(request, obj, **kwargs)
+        venues = form.base_fields.get("venues")
+        if venues is not None:
+            venues.queryset = (
+                Venue.objects.filter(organisation=obj.organisation) if obj else Venue.objects.none()
+            )
+        return form
+
+
+@admin.register(Venue)
+class VenueAdmin(HistoryAdmin):
+    """Venues on their own, for their history pages; editors add them on their organisation."""
+
+    list_display = ["__str__", "postcode", "organisation", "location_is_approximate"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "address_1", "town", "postcode", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["location_is_approximate", "source", "source_id"]
 
 
 class LookupAdmin(TranslationAdmin):

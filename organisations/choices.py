@@ -50,3 +50,5 @@ class Sort(models.TextChoices):
     NAME = "name", _("Name (A to Z)")
     # Translators: the organisations whose details the editors checked most recently come first.
     RECENTLY_VERIFIED = "recently-verified", _("Most recently checked")
+    # Translators: an order of the list when a postcode is given: the nearest services first.
+    NEAREST = "nearest", _("Nearest first")

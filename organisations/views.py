@@ -13,17 +13,26 @@ from directory.site import absolute, site_url
 from . import signposting, structured_data
 from .caching.pages import CachedPageMixin, do_not_cache
 from .caching.versioning import current_state
-from .listing import fragments, request
+from .listing import fragments, near, request
 from .listing.finders import finder_for
 from .listing.pagination import count_in_words, paginate
 from .lookups import attach_facets, load_lookups
 from .models import Organisation
+from .near import postcodes
 from .querysets import listed_service_ids
 
 
 class OrganisationListView(CachedPageMixin, TemplateView):
     template_name = "organisations/organisation_list.html"
     page_size = settings.DIRECTORY_PAGE_SIZE
+
+    def dispatch(self, request, *args, **kwargs):
+        """A whole postcode in ``near`` is answered with the same list at its district alone, so
+        that no link, cache key or browser history ever holds one (DESIGN.md §10)."""
+        district_url = near_district_url(request)
+        if district_url is not None:
+            return do_not_cache(HttpResponseRedirect(district_url))
+        return super().dispatch(request, *args, **kwargs)
 
     def page_key(self):
         lookups = load_lookups(self.state.version)
@@ -36,6 +45,14 @@ class OrganisationListView(CachedPageMixin, TemplateView):
         page, page_notice = paginate(finder, list_request.page, self.page_size)
         rows = finder.rows(page.object_list)
         is_paginated = page.paginator.num_pages > 1
+        near = list_request.near
+        cards = fragments.cards(
+            list_request.version,
+            page.object_list,
+            rows,
+            list_request.lookups,
+            heading_level=3 if near else 2,
+        )
         return super().get_context_data(
             list_request=list_request,
             page_obj=page,
@@ -47,8 +64,9 @@ class OrganisationListView(CachedPageMixin, TemplateView):
                 else ""
             ),
             count_in_words=count_in_words(page.paginator, list_request.has_filters),
-            cards=fragments.cards(
-                list_request.version, page.object_list, rows, list_request.lookups
+            cards=cards,
+            near_groups=(
+                near_groups(finder, page.object_list, rows, cards, list_request) if near else None
             ),
             filter_form=fragments.filter_form(list_request),
             corrected_search=finder.corrected,
@@ -63,6 +81,33 @@ class OrganisationListView(CachedPageMixin, TemplateView):
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         return do_not_cache(response) if context["notices"] else response
+
+
+def near_district_url(request):
+    """The list's address with ``near``'s whole postcode cut to its district, or None when
+    ``near`` holds no whole postcode."""
+    values = request.GET.getlist("near")
+    typed = postcodes.read(values[-1]) if values else None
+    if typed is None or not typed.full:
+        return None
+    query = request.GET.copy()
+    query.setlist("near", [typed.district])
+    return f"{request.path}?{query.urlencode()}"
+
+
+def near_groups(finder, ids, rows, cards, list_request):
+    """The page's cards in their groups (listing/near.py), each with its heading, in order."""
+    groups = []
+    shown = [pk for pk in ids if pk in rows]
+    for pk, card in zip(shown, cards, strict=False):
+        group = finder.groups.get(pk)
+        if not groups or groups[-1]["group"] != group:
+            heading = near.group_heading(
+                group, list_request.near, list_request.radius, list_request.lookups
+            )
+            groups.append({"group": group, "heading": heading, "cards": []})
+        groups[-1]["cards"].append(card)
+    return groups
 
 
 class OrganisationDetailView(CachedPageMixin, DetailView):

@@ -5,10 +5,16 @@ import re
 
 _CARD = re.compile(r'<article class="app-card">(.*?)</article>', re.S)
 # On a page in another language, what organisations wrote is marked with its own lang and dir.
-_TITLE = re.compile(r'<h2 class="app-card__title"><a href="[^"]*"[^>]*>(.*?)</a></h2>', re.S)
+# Near a postcode, cards sit under their group's heading, a level down (h3, services h4).
+_TITLE = re.compile(
+    r'<h([23]) class="app-card__title"><a href="[^"]*"[^>]*>(.*?)</a></h\1>', re.S
+)
 # A service's heading holds the checkbox that puts it on a signposting sheet.
 _SERVICE = re.compile(
-    r"<h3><label><input [^>]*> (?:<span [^>]*>)?(.*?)(?:</span>)?</label></h3>", re.S
+    r"<h([34])><label><input [^>]*> (?:<span [^>]*>)?(.*?)(?:</span>)?</label></h\1>", re.S
+)
+_GROUP = re.compile(
+    r'<h2 class="app-near-group__title" id="group-([\w-]+)">(.*?)</h2>(.*?)</section>', re.S
 )
 
 
@@ -19,9 +25,25 @@ def cards(response):
         title = _TITLE.search(card)
         assert title, f"a card without a title: {card[:200]}"
         found.append(
-            (html.unescape(title.group(1)), [html.unescape(s) for s in _SERVICE.findall(card)])
+            (
+                html.unescape(title.group(2)),
+                [html.unescape(name) for _level, name in _SERVICE.findall(card)],
+            )
         )
     return found
+
+
+def near_groups(response):
+    """[(group, heading, [organisation names])] of a list near a postcode, in order."""
+    content = response.content.decode()
+    return [
+        (
+            group,
+            html.unescape(heading),
+            [html.unescape(m.group(2)) for m in _TITLE.finditer(body)],
+        )
+        for group, heading, body in _GROUP.findall(content)
+    ]
 
 
 def card_titles(response):

@@ -101,6 +101,8 @@ LIST_PARAMS = [
     "area",
     "cost",
     "faith",
+    "near",
+    "radius",
     "sort",
     "page",
 ]
@@ -242,7 +244,52 @@ def test_the_list_survives_any_query_string(client, directory, query):
     qs = query_string(query)
     response = client.get("/organisations/", QUERY_STRING=qs)
     assert_safe(response, qs)
+    assert_listed(client, response)
+
+
+def assert_listed(client, response):
+    """A list page, or (for a whole postcode in ``near``) a redirect to one at its district."""
+    if response.status_code == 302:
+        location = response["Location"]
+        assert location.startswith("/organisations/?")
+        followed = client.get(location)
+        assert followed.status_code == 200, location
+        return
     assert response.status_code == 200
+
+
+# What people type for "near": postcodes and districts in any case and spacing, and near misses.
+postcode_like = st.builds(
+    lambda area, digits, tail, space, inward, case: case(
+        f"{area}{digits}{tail}{space}{inward}"
+    ),
+    st.sampled_from(["LS", "E", "EC", "W", "B", "BD", "CH", "JE", "GY", "IM", "ZZ", "Q", ""]),
+    st.sampled_from(["1", "6", "10", "99", "0", "123", ""]),
+    st.sampled_from(["", "A", "W", "%", "1"]),
+    st.sampled_from(["", " ", "  ", "+", "\t", "-"]),
+    st.sampled_from(["", "2AB", "1AA", "9ZZ", "2A", "AB2", "2ABC"]),
+    st.sampled_from([str.upper, str.lower, str.title]),
+)
+
+
+@FUZZ
+@given(
+    near=st.one_of(postcode_like, st.text(max_size=20)),
+    radius=st.one_of(
+        st.sampled_from(["5", "10", "25", "50", "", "0", "-5", "25.0", "1e9", "ten"]),
+        st.text(max_size=8),
+    ),
+    other=list_query,
+)
+def test_near_and_radius_survive_any_value(client, directory, near, radius, other):
+    pairs = [("near", encode(near)), ("radius", encode(radius))]
+    qs = query_string(pairs + other)
+    response = client.get("/organisations/", QUERY_STRING=qs)
+    assert_safe(response, qs)
+    assert_listed(client, response)
+    if response.status_code == 302:  # a whole postcode never stays in the address
+        assert "near=" in response["Location"]
+        assert re.search(r"near=[A-Za-z0-9]+(&|$)", response["Location"]), response["Location"]
 
 
 @FUZZ
@@ -257,7 +304,7 @@ def test_the_list_survives_hostile_values_in_every_parameter(client, directory, 
     qs = query_string(query)
     response = client.get("/organisations/", QUERY_STRING=qs)
     assert_safe(response, qs)
-    assert response.status_code == 200
+    assert_listed(client, response)
 
 
 @FUZZ

@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import Sort
 from ..facets import FACETS, LookupFacet
 from ..models import Service
+from ..near import districts, postcodes
 from . import search
-from .request import Condition, ListRequest
+from .request import DEFAULT_RADIUS, RADII, Condition, ListRequest
 
 SEARCH_MAX_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -168,9 +169,64 @@ class PageField(LenientField):
         return Reading((number, raw))
 
 
+class NearField(LenientField):
+    """A UK postcode or postcode district (near/postcodes.py): its District, or None with a
+    notice naming what it could not use. A full postcode never gets here: the list redirects
+    it to its district first (views.py)."""
+
+    def read(self, values):
+        values = given(values)
+        if not values:
+            return Reading(None)
+        raw = values[-1]
+        typed = postcodes.read(raw)
+        if not typed.district:
+            # Translators: %(postcode)s is what was given instead of a postcode, such as "Leeds".
+            notice = gettext(
+                "“%(postcode)s” is not a UK postcode, so the list is not in order of distance."
+            ) % {"postcode": shorten(raw)}
+            return Reading(None, (notice,))
+        if postcodes.is_outside_coverage(typed.district):
+            notice = gettext(
+                # Translators: %(district)s is a postcode district such as "JE2".
+                "%(district)s is in the Channel Islands or the Isle of Man, which are outside "
+                "this directory's coverage, so the list is not in order of distance."
+            ) % {"district": typed.district}
+            return Reading(None, (notice,))
+        district = districts.find(typed.district)
+        if district is None:
+            notice = gettext(
+                # Translators: %(district)s is a postcode district such as "ZZ99".
+                "We could not find the postcode district %(district)s, so the list is not in "
+                "order of distance."
+            ) % {"district": typed.district}
+            return Reading(None, (notice,))
+        return Reading(district)
+
+
+class RadiusField(LenientField):
+    """How far to look for venues, in miles: one of ``RADII``; the default otherwise."""
+
+    def read(self, values):
+        values = [value.strip() for value in given(values)]
+        if not values:
+            return Reading(DEFAULT_RADIUS)
+        if values[-1] in {str(radius) for radius in RADII}:
+            return Reading(int(values[-1]))
+        notice = gettext(
+            # Translators: %(radius)s is what a link gave instead of a distance, such as "far".
+            # %(default)s is the distance used instead, a number of miles.
+            "We did not recognise the distance “%(radius)s”, so venues within %(default)s "
+            "miles are shown."
+        ) % {"radius": shorten(values[-1]), "default": number_format(DEFAULT_RADIUS)}
+        return Reading(DEFAULT_RADIUS, (notice,))
+
+
 class ListForm(forms.Form):
     """The FilterSet's form, with the parameters that are not filters of services."""
 
+    near = NearField()
+    radius = RadiusField()
     sort = SortField()
     page = PageField()
 
@@ -254,14 +310,24 @@ class ListFilter(django_filters.FilterSet):
         self.form.is_valid()  # never fails: every field reads what it can (LenientField)
         cleaned = self.form.cleaned_data
         facets = [cleaned[facet.param] for facet in FACETS]
-        readings = [cleaned["q"], *facets, cleaned["sort"], cleaned["page"]]
+        near, radius, sort = cleaned["near"], cleaned["radius"], cleaned["sort"]
+        readings = [cleaned["q"], *facets, near, radius, sort, cleaned["page"]]
+        if sort.value == Sort.NEAREST and near.value is None and not near.notices:
+            notice = gettext(
+                # Translators: "Nearest first" is an order of the list (Sort.NEAREST).
+                "“Nearest first” needs a postcode, so the list is in order of name."
+            )
+            sort = Reading("", (notice,))
+            readings.append(sort)
         number, page_given = cleaned["page"].value
         return ListRequest(
             version=version,
             lookups=self.lookups,
             text=cleaned["q"].value,
             conditions=tuple(reading.value for reading in facets if reading.value),
-            sort=cleaned["sort"].value,
+            near=near.value,
+            radius=radius.value if near.value else DEFAULT_RADIUS,
+            sort=sort.value,
             page=number,
             page_given=page_given,
             notices=tuple(notice for reading in readings for notice in reading.notices),

@@ -16,7 +16,7 @@ and how many public services it has in all; ``corrected`` is the search it ran i
 nothing matched as typed. tests/test_finders.py proves on PostgreSQL that the two agree.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db import connection
@@ -36,6 +36,7 @@ class Row:
 
     matching: list
     public_count: int
+    places: dict = field(default_factory=dict)  # near a postcode: service id -> (miles, venue)
 
 
 class Finder(Protocol):
@@ -47,7 +48,12 @@ class Finder(Protocol):
 
 
 def finder_for(list_request):
-    """The finder for this database: the listing table where it exists, the models elsewhere."""
+    """The finder for this request: near a postcode, the three groups of near.py; otherwise the
+    listing table where it exists, the models elsewhere."""
+    if list_request.near:
+        from .near import NearFinder  # it builds on this module's Row
+
+        return NearFinder(list_request)
     if connection.vendor == "postgresql":
         return ListingTableFinder(list_request)
     return QuerySetFinder(list_request)

@@ -27,8 +27,9 @@ from ..caching.memo import memo
 from ..choices import Sort
 from ..lookups import attach_facets
 from ..models import Organisation, Service
+from .near import distance_words
 from .pagination import page_links
-from .request import without
+from .request import RADII, without
 
 KEPT = memo.shelf("fragments", limit=lambda: settings.DIRECTORY_FRAGMENTS)
 CARD_TEMPLATE = "organisations/includes/_organisation_card.html"
@@ -56,9 +57,11 @@ def compact(html):
     return mark_safe(_LINE_BREAK.sub(" ", html).strip())
 
 
-def cards(version, ids, rows, lookups):
+def cards(version, ids, rows, lookups, heading_level=2):
     """The page's cards, in order: reused when rendered before at this version.
 
+    Near a postcode a card also says how far each shown service's nearest venue is
+    (``Row.places``, near.py), and sits under its group's heading (``heading_level`` 3).
     Only the organisations, services and facets of cards not rendered before are read.
     """
     language = get_language()
@@ -67,7 +70,15 @@ def cards(version, ids, rows, lookups):
         row = rows.get(pk)
         if row is not None:  # gone between two queries: leave it out
             shown = tuple(row.matching[:SERVICES_PER_CARD])
-            keys[pk] = ("card", language, pk, shown, len(row.matching), row.public_count)
+            places = tuple(
+                (service, distance_words(*row.places[service]))
+                for service in shown
+                if service in row.places
+            )
+            keys[pk] = (
+                "card", language, pk, shown, len(row.matching), row.public_count, places,
+                heading_level,
+            )  # fmt: skip
     found = KEPT.get_many(version, keys.values())
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
@@ -79,11 +90,18 @@ def cards(version, ids, rows, lookups):
             organisation = organisations.get(pk)
             if organisation is None:
                 continue
-            _card, _language, _pk, shown, matching, public_count = keys[pk]
-            organisation.shown_services = [services[s] for s in shown if s in services]
+            _card, _language, _pk, shown, matching, public_count, places, level = keys[pk]
+            nearby = dict(places)
+            organisation.shown_services = []
+            for service_pk in shown:
+                if service_pk in services:
+                    service = services[service_pk]
+                    service.nearby = nearby.get(service_pk, "")
+                    organisation.shown_services.append(service)
             organisation.matching_count = matching
             organisation.public_service_count = public_count
-            html = compact(template.render({"organisation": organisation}))
+            context = {"organisation": organisation, "level": level, "service_level": level + 1}
+            html = compact(template.render(context))
             KEPT.put(version, keys[pk], html)
             found[keys[pk]] = html
     return [found[keys[pk]] for pk in ids if keys.get(pk) in found]
@@ -125,8 +143,12 @@ def filter_form(list_request):
                     "sort_choices": [
                         (value, label)
                         for value, label in Sort.choices
-                        if value != Sort.RELEVANCE or list_request.text
+                        if (value != Sort.RELEVANCE or list_request.text)
+                        and (value != Sort.NEAREST or list_request.near)
                     ],
+                    "near": list_request.near,
+                    "radius": list_request.radius,
+                    "radii": RADII,
                 }
             )
         )

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,9 @@ LONGEST_KEPT = 1_000
 KEPT = memo.shelf("list requests", limit=lambda: 2_000)
 # A page number with more digits than this is no page: such a page is never cached.
 PAGE_DIGITS = 6
+# How far "near" looks for venues, in miles (DESIGN.md §10).
+RADII = (5, 10, 25, 50)
+DEFAULT_RADIUS = 25
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ class ListRequest:
     lookups: object  # lookups.Lookups
     text: str = ""  # the search, cleaned
     conditions: tuple = ()  # a Condition per facet chosen, in the registry's order
+    near: object = None  # a near.districts.District: only ever a district, never a postcode
+    radius: int = DEFAULT_RADIUS  # miles
     sort: str = ""  # a Sort asked for, or "" for the default
     page: int = 1
     page_given: str = ""  # the page parameter as it came, for the cache key
@@ -80,14 +86,18 @@ class ListRequest:
 
     @property
     def ordering(self):
-        """The order asked for; by default best match when searching, otherwise name."""
-        chosen = self.sort or (Sort.RELEVANCE if self.text else Sort.NAME)
-        return Sort.NAME if chosen == Sort.RELEVANCE and not self.text else chosen
+        """The order asked for; by default nearest first near a postcode, best match when
+        searching, otherwise name."""
+        default = Sort.NEAREST if self.near else Sort.RELEVANCE if self.text else Sort.NAME
+        chosen = self.sort or default
+        if chosen == Sort.RELEVANCE and not self.text or chosen == Sort.NEAREST and not self.near:
+            return Sort.NAME
+        return chosen
 
     @property
     def has_filters(self):
         """True when anything narrows the list (sorting does not)."""
-        return bool(self.text or self.conditions)
+        return bool(self.text or self.conditions or self.near)
 
     def chosen(self, param):
         for condition in self.conditions:
@@ -103,6 +113,10 @@ class ListRequest:
             query["q"] = self.text
         for condition in self.conditions:
             query.setlist(condition.facet.param, list(condition.values))
+        if self.near:
+            query["near"] = self.near.outcode
+            if self.radius != DEFAULT_RADIUS:
+                query["radius"] = str(self.radius)
         if self.sort:
             query["sort"] = self.sort
         return QueryDict(query.urlencode())  # kept for the version: nothing may change it
@@ -150,6 +164,18 @@ class ListRequest:
                     "legend": _("Search"),
                     "label": f"“{self.text}”",
                     "remove_query": without(self.query, "q"),
+                }
+            )
+        if self.near:
+            query = self.query.copy()
+            query.pop("radius", None)
+            active.append(
+                {
+                    # Translators: a choice of the list, such as "Near: LS6".
+                    "legend": _("Near"),
+                    "label": _("%(district)s, within %(radius)s miles")
+                    % {"district": self.near.outcode, "radius": number_format(self.radius)},
+                    "remove_query": without(query, "near"),
                 }
             )
         for condition in self.conditions:
