@@ -257,7 +257,11 @@ class ServiceAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     fieldsets = [(None, {"fields": ["organisation"]}), *ServiceInline.fieldsets]
-    formfield_for_manytomany = ServiceInline.formfield_for_manytomany
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "venues":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):
         """A service may be at its own organisation's venues only."""

@@ -247,6 +247,8 @@ def test_changing_the_checked_date_in_the_form_records_the_editor(editor_client,
         "last_verified": timezone.localdate().strftime("%d/%m/%Y"),
         "services-TOTAL_FORMS": "0",
         "services-INITIAL_FORMS": "0",
+        "venues-TOTAL_FORMS": "0",
+        "venues-INITIAL_FORMS": "0",
     }
 
     response = editor_client.post(url, data)
@@ -304,6 +306,10 @@ def test_editors_group_has_exactly_the_permissions_editors_need():
     }
     # Suggestions from the public: read them, accept or reject them (migration 0008).
     expected |= {"suggestions.view_suggestion", "suggestions.change_suggestion"}
+    # Venues: add, change and remove them, see and restore their history (migration 0017).
+    expected |= {
+        f"organisations.{action}_venue" for action in ["view", "add", "change", "delete"]
+    } | {"organisations.view_historicalvenue", "organisations.change_historicalvenue"}
 
     granted = {
         f"{p.content_type.app_label}.{p.codename}"

@@ -213,11 +213,14 @@ class RadiusField(LenientField):
             return Reading(DEFAULT_RADIUS)
         if values[-1] in {str(radius) for radius in RADII}:
             return Reading(int(values[-1]))
-        notice = gettext(
+        notice = ngettext(
             # Translators: %(radius)s is what a link gave instead of a distance, such as "far".
             # %(default)s is the distance used instead, a number of miles.
             "We did not recognise the distance “%(radius)s”, so venues within %(default)s "
-            "miles are shown."
+            "mile are shown.",
+            "We did not recognise the distance “%(radius)s”, so venues within %(default)s "
+            "miles are shown.",
+            DEFAULT_RADIUS,
         ) % {"radius": shorten(values[-1]), "default": number_format(DEFAULT_RADIUS)}
         return Reading(DEFAULT_RADIUS, (notice,))
 

@@ -197,9 +197,11 @@ def distance_words(miles, venue):
 def group_heading(group, district, radius, lookups):
     """The heading of a group of the list near ``district``."""
     if group == IN_PERSON:
-        return gettext(
+        return ngettext(
             # Translators: %(radius)s is a number of miles; %(district)s a postcode district.
-            "In person, within %(radius)s miles of %(district)s"
+            "In person, within %(radius)s mile of %(district)s",
+            "In person, within %(radius)s miles of %(district)s",
+            radius,
         ) % {"radius": number_format(radius), "district": district.outcode}
     if group == REGION:
         areas = lookups.by_key["area"]

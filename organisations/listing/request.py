@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from directory.languages import shown_name
@@ -173,7 +173,12 @@ class ListRequest:
                 {
                     # Translators: a choice of the list, such as "Near: LS6".
                     "legend": _("Near"),
-                    "label": _("%(district)s, within %(radius)s miles")
+                    "label": ngettext(
+                        # Translators: %(district)s is a postcode district such as "LS6".
+                        "%(district)s, within %(radius)s mile",
+                        "%(district)s, within %(radius)s miles",
+                        self.radius,
+                    )
                     % {"district": self.near.outcode, "radius": number_format(self.radius)},
                     "remove_query": without(query, "near"),
                 }
