@@ -162,6 +162,9 @@ class SignpostingSheetView(TemplateView):
         services = signposting.public_services(chosen) if chosen.ids else []
         attach_facets(services, load_lookups(current_state().version))
         ids = [service.pk for service in services]
+        venues = fragments.services_venues(ids) if ids else {}
+        for service in services:
+            service.shown_venues = venues.get(service.pk, [])
         for service in services:
             service.page_url = request.build_absolute_uri(service.get_absolute_url())
             service.remove_query = signposting.sheet_query(pk for pk in ids if pk != service.pk)

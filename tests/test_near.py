@@ -100,8 +100,10 @@ def test_the_command_loads_again_and_refuses_a_changed_table(monkeypatch, capsys
     ],
 )
 def test_a_postcode_is_read_as_its_district(typed, district, full):
-    assert postcodes.read(typed) == postcodes.Typed(district, full) if district else not (
-        postcodes.read(typed).district
+    assert (
+        postcodes.read(typed) == postcodes.Typed(district, full)
+        if district
+        else not (postcodes.read(typed).district)
     )
 
 
@@ -461,3 +463,32 @@ def test_editors_add_venues_inline_and_pick_them_for_services(client, near_leeds
     assert 'name="services-0-venues"' in content
     # Only its own venues can be ticked: Leeds Circle's, not Bradford's.
     assert f'value="{near_leeds["bradford"].pk}"' not in content.split("services-0-venues")[1]
+
+
+def test_an_organisations_page_and_the_sheet_give_each_venues_address(client, near_leeds):
+    leeds = near_leeds["leeds"]
+    venue = leeds.venues.get()
+    venue.name = "Hyde Park Centre"
+    venue.accessibility = "Step-free entrance"
+    venue.save()
+    content = client.get(leeds.get_absolute_url()).content.decode()
+    assert "Hyde Park Centre, 1 Example Street, Leeds" in content
+    assert '<span class="app-nowrap">LS2 7EW</span>' in content
+    assert "Access: <span>Step-free entrance</span>" in content
+    counselling = leeds.services.get(name="Leeds counselling")
+    sheet = client.get(f"/signposting/?service={counselling.pk}").content.decode()
+    assert "Hyde Park Centre, 1 Example Street, Leeds" in sheet
+    phone_line = leeds.services.get(name="Leeds phone line")
+    assert (
+        "1 Example Street"
+        not in client.get(f"/signposting/?service={phone_line.pk}").content.decode()
+    )
+
+
+def test_a_venue_of_an_unpublished_organisation_is_never_shown(client, near_leeds):
+    leeds = near_leeds["leeds"]
+    leeds.status = "draft"
+    leeds.save()
+    response = client.get(LIST_URL, {"near": "LS6"})
+    assert "Leeds LS2" not in response.content.decode()
+    assert "Leeds Circle" not in card_titles(response)

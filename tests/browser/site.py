@@ -16,6 +16,7 @@ from organisations.models import (
     PractitionerGender,
     Service,
     ServiceType,
+    Venue,
 )
 
 from ..factories import OrganisationFactory, ServiceFactory
@@ -39,6 +40,7 @@ PUBLIC_PAGES = [
     ("list", "/organisations/", 200),
     ("list-filtered-with-a-bad-value", "/organisations/?language=ur&gender=nonsense", 200),
     ("list-with-no-results", "/organisations/?type=helpline&language=so", 200),
+    ("list-near-a-postcode", "/organisations/?near=E1", 200),
     ("detail", None, 200),
     ("urgent-help", "/urgent-help/", 200),
     ("staying-safe-online", "/staying-safe-online/", 200),
@@ -117,6 +119,18 @@ def build_site(live_server_url):
         faith_approach=Service.FaithApproach.FAITH_SENSITIVE,
         referral=Service.Referral.SELF,
         hours="Monday to Friday, 10am to 6pm",
+    )
+    counselling.venues.add(
+        Venue.objects.create(
+            organisation=roshni,
+            name="Roshni Centre",
+            address_1="1 Example Street",
+            town="London",
+            postcode="E1 1AA",
+            latitude=51.5155,
+            longitude=-0.0650,
+            accessibility="Step-free entrance; a quiet room for prayer.",
+        )
     )
     ServiceFactory(
         organisation=roshni,

@@ -62,6 +62,7 @@ PAGE_TYPES = [
     ("list", "/organisations/", 200),
     ("list-filtered", "/organisations/?language=ur&gender=female", 200),
     ("list-with-no-results", "/organisations/?type=helpline&language=so", 200),
+    ("list-near-a-postcode", "/organisations/?near=E1", 200),
     ("detail", None, 200),
     ("signposting-sheet", None, 200),
     ("urgent-help", "/urgent-help/", 200),
