@@ -67,8 +67,36 @@ def service(service):
     point = contact(service.contact_phone, service.contact_email)
     if point:
         channel["servicePhone"] = {"@type": "ContactPoint", **point}
+    venues = getattr(service, "shown_venues", ())
+    if venues:
+        channel["serviceLocation"] = [place(venue) for venue in venues]
     if channel:
         data["availableChannel"] = {"@type": "ServiceChannel", **channel}
+    return data
+
+
+def place(venue):
+    """A venue as a schema.org ``Place`` with its postal address and, when it is the door's, its
+    coordinates (not a district's middle, which would say more than is known)."""
+    street = ", ".join(part for part in (venue.address_1, venue.address_2) if part)
+    data = {
+        "@type": "Place",
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": street,
+            "addressLocality": venue.town,
+            "postalCode": venue.postcode,
+            "addressCountry": "GB",
+        },
+    }
+    if venue.name:
+        data["name"] = venue.name
+    if venue.latitude is not None and not venue.location_is_approximate:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": venue.latitude,
+            "longitude": venue.longitude,
+        }
     return data
 
 

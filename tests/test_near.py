@@ -492,3 +492,21 @@ def test_a_venue_of_an_unpublished_organisation_is_never_shown(client, near_leed
     response = client.get(LIST_URL, {"near": "LS6"})
     assert "Leeds LS2" not in response.content.decode()
     assert "Leeds Circle" not in card_titles(response)
+
+
+def test_structured_data_gives_each_venue_as_a_place(client, near_leeds):
+    import json
+
+    content = client.get(near_leeds["leeds"].get_absolute_url()).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', content)[1])
+    offers = {offer["itemOffered"]["name"]: offer["itemOffered"] for offer in data["makesOffer"]}
+    (place,) = offers["Leeds counselling"]["availableChannel"]["serviceLocation"]
+    assert place["address"] == {
+        "@type": "PostalAddress",
+        "streetAddress": "1 Example Street",
+        "addressLocality": "Leeds",
+        "postalCode": "LS2 7EW",
+        "addressCountry": "GB",
+    }
+    assert place["geo"]["latitude"] == 53.8067
+    assert "serviceLocation" not in offers["Leeds phone line"].get("availableChannel", {})
