@@ -510,3 +510,44 @@ def test_structured_data_gives_each_venue_as_a_place(client, near_leeds):
     }
     assert place["geo"]["latitude"] == 53.8067
     assert "serviceLocation" not in offers["Leeds phone line"].get("availableChannel", {})
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "query",
+    [
+        "near=LS6",
+        "near=LS6&radius=5",
+        "near=LS6&radius=50&sort=name",
+        "near=LS6&sort=recently-verified",
+        "near=LS6&language=ur",
+        "near=LS6&language=en&mode=phone",
+        "near=LS6&type=counselling",
+        "near=LS6&q=leeds",
+        "near=E1",
+        "near=CH4",
+        "near=BD8&radius=10",
+    ],
+)
+def test_both_finders_agree_on_postgresql(near_leeds, query):
+    from django.db import connection
+
+    from organisations.caching.versioning import current_state
+    from organisations.listing.near import ListingNearFinder, NearFinder
+    from organisations.lookups import load_lookups
+
+    assert connection.vendor == "postgresql"
+    state = current_state()
+    asked = list_request_module.parse(query, load_lookups(state.version), state.version)
+    models, listing = NearFinder(asked), ListingNearFinder(asked)
+    ids = models.ordered_ids(101)
+    assert listing.ordered_ids(101) == ids
+    assert listing.groups == models.groups
+    by_models, by_listing = models.rows(ids), listing.rows(ids)
+    assert by_listing.keys() == by_models.keys()
+    for pk, row in by_models.items():
+        other = by_listing[pk]
+        assert (other.matching, other.public_count) == (row.matching, row.public_count)
+        assert {s: round(m, 6) for s, (m, _v) in other.places.items()} == {
+            s: round(m, 6) for s, (m, _v) in row.places.items()
+        }

@@ -51,9 +51,9 @@ def finder_for(list_request):
     """The finder for this request: near a postcode, the three groups of near.py; otherwise the
     listing table where it exists, the models elsewhere."""
     if list_request.near:
-        from .near import NearFinder  # it builds on this module's Row
+        from .near import near_finder  # it builds on this module's finders
 
-        return NearFinder(list_request)
+        return near_finder(list_request)
     if connection.vendor == "postgresql":
         return ListingTableFinder(list_request)
     return QuerySetFinder(list_request)

@@ -17,6 +17,10 @@ within each group; ``nearest`` (the default) orders the first by distance and th
 A page costs one query per group it reaches and two for its cards, whatever the directory's size.
 """
 
+import math
+from functools import cached_property
+
+from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.formats import number_format
@@ -25,11 +29,12 @@ from django.utils.translation import gettext, ngettext
 from directory.languages import shown_name
 
 from ..choices import Sort
-from ..facets import COMMA
-from ..models import Organisation, Service
-from ..near.distance import box, miles_from
+from ..facets import COMMA, FACETS, KEY_BASE
+from ..models import Organisation, Service, Venue
+from ..near.distance import EARTH_RADIUS_MILES, box, miles_from
+from . import sql
 from .filters import ListFilter
-from .finders import Row
+from .finders import ListingTableFinder, Row
 
 IN_PERSON, REGION, REMOTE = "in-person", "region", "remote"
 GROUPS = (IN_PERSON, REGION, REMOTE)
@@ -48,13 +53,20 @@ def region_keys(district):
     return keys
 
 
+def near_finder(list_request):
+    """The finder for a request with ``near``: the listing table's on PostgreSQL, the models'
+    elsewhere (tests/test_near.py proves on PostgreSQL that the two agree)."""
+    if connection.vendor == "postgresql":
+        return ListingNearFinder(list_request)
+    return NearFinder(list_request)
+
+
 class NearFinder:
-    """The finder (finders.py) for a request with ``near``: the same protocol, on any database,
-    and ``groups``: each listed organisation's group."""
+    """The finder (finders.py) for a request with ``near``, through the models, on any database;
+    ``groups`` is each listed organisation's group once ``ordered_ids`` has run."""
 
     def __init__(self, list_request):
-        filterset = ListFilter(list_request.query, lookups=list_request.lookups)
-        self.services = filterset.filter_queryset(Service.objects.public())
+        self.list_request = list_request
         self.district = list_request.near
         self.radius = list_request.radius
         self.ordering = list_request.ordering
@@ -66,6 +78,13 @@ class NearFinder:
         self.region_area_ids = [areas[key].pk for key in region_keys(self.district) if key in areas]
         self.national_area_ids = [item.pk for item in lookups["area"] if item.is_national]
         self.remote_mode_ids = [modes[key].pk for key in REMOTE_MODES if key in modes]
+
+    @cached_property
+    def services(self):
+        """The public services that match every other choice (the FilterSet's)."""
+        list_request = self.list_request
+        filterset = ListFilter(list_request.query, lookups=list_request.lookups)
+        return filterset.filter_queryset(Service.objects.public())
 
     # What puts a service in each group.
 
@@ -162,6 +181,99 @@ class NearFinder:
         for row in found.values():
             row.matching.sort(key=lambda pk: (pk not in nearest, nearest.get(pk, (0,))[0]))
             row.places = {pk: nearest[pk] for pk in row.matching if pk in nearest}
+        return found
+
+
+def _key(param, pk):
+    """The listing table's key of lookup ``pk`` of the facet ``param`` (migration 0006)."""
+    facet = next(facet for facet in FACETS if facet.param == param)
+    return facet.kind * KEY_BASE + pk
+
+
+class ListingNearFinder(NearFinder):
+    """The same three groups on PostgreSQL, from the listing table (listing/sql.py): the first
+    joins the venues in the box to the listing rows of matching services; the others walk the
+    listing in the list's order, as the list does, leaving out the organisations already on the
+    page. Every facet and the search are the listing table's conditions (finders.py)."""
+
+    def __init__(self, list_request):
+        super().__init__(list_request)
+        self.listing = ListingTableFinder(list_request)
+        self.region_keys = [_key("area", pk) for pk in self.region_area_ids]
+        self.national_keys = [_key("area", pk) for pk in self.national_area_ids]
+        self.remote_keys = [_key("mode", pk) for pk in self.remote_mode_ids]
+        latitude, longitude = self.district.latitude, self.district.longitude
+        self.miles_params = [
+            2 * EARTH_RADIUS_MILES,
+            math.radians(latitude),
+            math.cos(math.radians(latitude)),
+            math.radians(longitude),
+        ]
+        ranges = box(latitude, longitude, self.radius)
+        self.box_params = [*ranges["latitude__range"], *ranges["longitude__range"]]
+
+    def _fetch(self, statement, params):
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+    def ordered_ids(self, limit):
+        where, params = self.listing.where()
+        order = {
+            Sort.NEAREST: sql.BY_DISTANCE,
+            Sort.RECENTLY_VERIFIED: sql.NEAR_BY_LAST_CHECK,
+        }.get(self.ordering, sql.NEAR_BY_NAME)
+        statement = sql.NEAR_ORGANISATIONS.format(where=where, order=order)
+        near = self._fetch(
+            statement, [*self.miles_params, *self.box_params, *params, self.radius, limit]
+        )
+        found = [(pk, IN_PERSON) for (pk,) in near]
+        by = sql.BY_LAST_CHECK if self.ordering == Sort.RECENTLY_VERIFIED else sql.BY_NAME
+        for group, keys in (
+            (REGION, [(sql.HAS_ANY_KEY, self.region_keys)]),
+            (REMOTE, [(sql.HAS_ANY_KEY, self.national_keys), (sql.HAS_ANY_KEY, self.remote_keys)]),
+        ):
+            if len(found) >= limit:
+                break
+            if not all(values for _part, values in keys):
+                continue  # no such lookup in this directory: nothing can be in the group
+            parts = [where, *(part for part, _values in keys), sql.NOT_ALREADY_LISTED]
+            values = [*params, *(values for _part, values in keys), [pk for pk, _g in found]]
+            rows = self._fetch(by.format(where=" AND ".join(parts)), [*values, limit - len(found)])
+            found += [(pk, group) for (pk,) in rows]
+        self.groups = dict(found)
+        return [pk for pk, _group in found]
+
+    def rows(self, ids):
+        if not ids:
+            return {}
+        where, params = self.listing.where()
+        nearest = {}
+        statement = sql.NEAR_LINKS.format(where=where)
+        links = self._fetch(
+            statement, [*self.miles_params, list(ids), *self.box_params, *params, self.radius]
+        )
+        for service_id, venue_id, town, postcode, approximate, miles in links:
+            venue = Venue(
+                pk=venue_id, town=town, postcode=postcode, location_is_approximate=approximate
+            )
+            nearest.setdefault(service_id, (miles, venue))
+        grouped = (
+            f"{where} AND (service_id = ANY(%s) OR {sql.HAS_ANY_KEY} "
+            f"OR ({sql.HAS_ANY_KEY} AND {sql.HAS_ANY_KEY}))"
+        )
+        found = {}
+        for organisation_id, count, matching in self._fetch(
+            sql.MATCHING_SERVICES.format(where=grouped),
+            [
+                *params, list(nearest), self.region_keys or [0],
+                self.national_keys or [0], self.remote_keys or [0], list(ids),
+            ],
+        ):  # fmt: skip
+            row = Row(matching=list(matching or []), public_count=count)
+            row.matching.sort(key=lambda pk: (pk not in nearest, nearest.get(pk, (0,))[0]))
+            row.places = {pk: nearest[pk] for pk in row.matching if pk in nearest}
+            found[organisation_id] = row
         return found
 
 

@@ -95,3 +95,41 @@ WORDS_AND_NEAREST = (
     "SELECT 1 FROM organisations_searchword v WHERE v.word = s.word) "
     "ORDER BY similarity(w.word, s.word) DESC, w.word LIMIT 1) n ON TRUE"
 )
+
+# --- Near a postcode district (listing/near.py) ---------------------------------------------------
+
+# The haversine distance in miles from the centre to a venue ``v``. Parameters: twice the earth's
+# radius, the centre's latitude in radians, the cosine of that latitude, its longitude in radians.
+MILES = (
+    "(%s * asin(sqrt(power(sin((radians(v.latitude) - %s) / 2), 2) + "
+    "%s * cos(radians(v.latitude)) * power(sin((radians(v.longitude) - %s) / 2), 2))))"
+)
+# A venue inside the box around the centre (the venue_location index). Parameters: the latitudes'
+# and longitudes' ranges.
+IN_THE_BOX = "v.latitude BETWEEN %s AND %s AND v.longitude BETWEEN %s AND %s"
+VENUES_OF_LISTED = (
+    "organisations_listing l JOIN organisations_service_venues sv ON sv.service_id = l.service_id "
+    "JOIN organisations_venue v ON v.id = sv.venue_id"
+)
+# The first group: organisations with a matching service at a venue within the radius. Parameters:
+# MILES's, IN_THE_BOX's, the conditions', the radius, the limit.
+NEAR_ORGANISATIONS = (
+    "SELECT organisation_id FROM (SELECT l.organisation_id, l.sort_name, l.last_verified, "
+    f"min({MILES}) AS miles FROM {VENUES_OF_LISTED} WHERE {IN_THE_BOX} AND {{where}} "
+    "GROUP BY l.organisation_id, l.sort_name, l.last_verified) near WHERE miles <= %s "
+    "ORDER BY {order} LIMIT %s"
+)
+BY_DISTANCE = "miles, organisation_id"
+NEAR_BY_NAME = "sort_name, organisation_id"
+NEAR_BY_LAST_CHECK = "last_verified DESC NULLS LAST, sort_name, organisation_id"
+# The later groups leave out the organisations of the groups before them (at most a page's).
+NOT_ALREADY_LISTED = "NOT organisation_id = ANY(%s)"
+# The page's near links: each matching service of the page's organisations at a venue within the
+# radius, with the venue's place. Parameters: MILES's, the organisations, IN_THE_BOX's, the
+# conditions', the radius.
+NEAR_LINKS = (
+    "SELECT service_id, venue_id, town, postcode, location_is_approximate, miles FROM ("
+    f"SELECT sv.service_id, v.id AS venue_id, v.town, v.postcode, v.location_is_approximate, "
+    f"{MILES} AS miles FROM {VENUES_OF_LISTED} WHERE l.organisation_id = ANY(%s) AND {IN_THE_BOX} "
+    "AND {where}) near WHERE miles <= %s ORDER BY service_id, miles, venue_id"
+)
