@@ -1,17 +1,23 @@
 """generate_synthetic_data: clearly synthetic, published listings for benchmarks (issue 3)."""
 
+import math
 import random
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import Count
 
+from bench.management.commands import generate_synthetic_data as generator
 from organisations import models
 from organisations.caching.versioning import current_state
 from organisations.facets import RELATIONS as FACET_RELATIONS
 from organisations.listing import search
+from organisations.near import districts
+from organisations.near.distance import METRES_PER_MILE, miles_between
 from tests.factories import OrganisationFactory
 
 LOOKUP_COUNTS = {
@@ -43,9 +49,17 @@ def snapshot():
             (service.cost, service.faith_approach, service.referral, service.hours),
             service.is_active,
             {r: sorted(item.key for item in getattr(service, r).all()) for r in FACET_RELATIONS},
+            sorted(
+                (v.name, v.address_1, v.town, v.postcode, v.latitude, v.longitude, v.accessibility)
+                for v in service.venues.all()
+            ),
         )
-        for service in services.prefetch_related(*FACET_RELATIONS)
+        for service in services.prefetch_related(*FACET_RELATIONS, "venues")
     ]
+
+
+def in_person(services):
+    return services.filter(delivery_modes__slug="in-person").distinct()
 
 
 @pytest.fixture
@@ -75,7 +89,9 @@ def test_every_service_has_facets_from_the_lookups_and_valid_choices(lookups):
         assert 1 <= service.service_types.count() <= 3
         assert 1 <= service.delivery_modes.count() <= 3
         assert 1 <= service.audiences.count() <= 2
-        assert len(service.areas.all()) == 1
+        # An in-person service also serves its venues' regions (test_in_person_services_...).
+        if not service.delivery_modes.filter(slug="in-person").exists():
+            assert len(service.areas.all()) == 1
     for relation in FACET_RELATIONS:
         model = models.Service._meta.get_field(relation).related_model
         used = set(services.values_list(f"{relation}__pk", flat=True)) - {None}
@@ -84,6 +100,77 @@ def test_every_service_has_facets_from_the_lookups_and_valid_choices(lookups):
         organisation.full_clean()
     for service in random.Random(0).sample(list(services), 25):
         service.full_clean()
+
+
+def test_in_person_services_get_venues_of_their_organisation_in_real_districts(lookups):
+    output = generate("--organisations", "60")
+
+    table = {district.outcode: district for district in districts.load()}
+    venues = models.Venue.objects.all()
+    services = models.Service.objects.all()
+    assert in_person(services).count() >= 20  # about a third of services: the test means something
+    for venue in venues:
+        district = table[venue.district]  # every venue's district is in the shipped table
+        assert re.fullmatch(r"[0-9][ABDEFGHJLNPQRSTUWXYZ]{2}", venue.postcode.split()[1])
+        centre = (district.latitude, district.longitude)
+        metres = miles_between(centre, (venue.latitude, venue.longitude)) * METRES_PER_MILE
+        assert metres <= 1_501, venue
+        assert not venue.location_is_approximate
+        assert venue.town and venue.address_1
+    for venue in random.Random(0).sample(list(venues), 15):
+        venue.full_clean()
+    for service in in_person(services).prefetch_related("venues", "areas"):
+        at = service.venues.all()
+        assert 1 <= len(at) <= 2, service
+        assert {venue.organisation_id for venue in at} == {service.organisation_id}
+        regions = {table[venue.district].region for venue in at}
+        assert regions <= {area.slug for area in service.areas.all()}, service
+    assert not services.exclude(pk__in=in_person(services)).filter(venues__isnull=False).exists()
+    # Venues belong to organisations with in-person services, 1 to 3 each, and are all used.
+    with_in_person = set(in_person(services).values_list("organisation_id", flat=True))
+    per_organisation = models.Organisation.objects.filter(venues__isnull=False).annotate(
+        count=Count("venues")
+    )
+    assert set(per_organisation.values_list("pk", flat=True)) == with_in_person
+    assert {organisation.count for organisation in per_organisation} <= {1, 2, 3}
+    assert not venues.filter(services__isnull=True).exists()
+    assert f"and {venues.count()} venues in" in output
+
+
+def test_venues_are_weighted_to_where_muslims_live(lookups):
+    """Most venues are in VENUE_PLACES' districts, which are 5% of all districts: far more than a
+    spread over every district alike would put there, and some are elsewhere."""
+    generate("--organisations", "300")
+
+    weighted = {
+        outcode for _, _, outcodes in generator.VENUE_PLACES for outcode in outcodes.split()
+    }
+    everywhere = len(districts.load())
+    uniform = len(weighted) / everywhere  # the share a uniform spread would put there
+    assert uniform < 0.06
+    outcodes = [venue.district for venue in models.Venue.objects.all()]
+    n = len(outcodes)
+    assert n > 200  # about 250 organisations with in-person services, 1.2 venues each
+    in_weighted = sum(outcode in weighted for outcode in outcodes)
+    # Uniform: in_weighted ~ Binomial(n, uniform), 5% of n give or take 1%; expected here is
+    # 85% + 15% × 5% (VENUE_SPREAD). Both bounds are over 10 standard deviations from either.
+    sd_uniform = math.sqrt(n * uniform * (1 - uniform))
+    assert in_weighted > n * uniform + 10 * sd_uniform
+    assert in_weighted > 0.7 * n
+    assert 0 < n - in_weighted < 0.3 * n  # the spread reaches other districts
+    # The largest places get the most: Birmingham's districts more than Cardiff's.
+    birmingham = sum(re.fullmatch(r"B(6|7|8|9|10|11|12|19|20|21)", o) is not None for o in outcodes)
+    cardiff = sum(outcode in {"CF10", "CF11", "CF24"} for outcode in outcodes)
+    assert birmingham > 2 * cardiff
+
+
+def test_every_place_and_district_has_a_town(lookups):
+    table = {district.outcode for district in districts.load()}
+    for place, thousands, outcodes in generator.VENUE_PLACES:
+        assert thousands > 0 and set(outcodes.split()) <= table, place
+    areas = {re.match(r"[A-Z]+", outcode)[0] for outcode in table}
+    assert areas == set(generator.POST_TOWNS)
+    assert set(generator.DISTRICT_TOWNS) <= table
 
 
 def test_no_phone_number_is_made_up(lookups):
