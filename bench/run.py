@@ -75,6 +75,11 @@ DETAIL = "detail"  # stands for /organisations/<a real synthetic slug>/, found p
 SERVICE = "service"  # stands for /api/oruk/services/<a real public service's UUID>, found per size
 FEED_FIRST_PAGE = "/api/oruk/services?page=1"
 FEED_FAR_PAGE = "/api/oruk/services?page=500"
+# Near a postcode district (issue 15): in-person services at venues nearest first, then the
+# district's region's, then UK-wide remote ones. LS6 (Headingley, Leeds) has many venues within
+# the radius in the synthetic data, Leeds's and Bradford's (VENUE_PLACES in
+# generate_synthetic_data), as a real directory would.
+NEAR = "/organisations/?near=LS6"
 PAGES = [
     BASELINE,
     "/organisations/",
@@ -83,6 +88,7 @@ PAGES = [
     "/organisations/?q=anxiety+counselling",
     "/organisations/?q=anxeity+councelling",
     "/organisations/?page=50",
+    NEAR,
     DETAIL,
     # The list in two other interface languages (issue 13): within LANGUAGE_MIN_FACTOR of the
     # same list in English, uncached and cached; the Arabic one is filtered, so its English

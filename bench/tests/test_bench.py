@@ -340,6 +340,25 @@ def test_the_language_of_a_page_is_its_prefix():
     assert not page("/organisations/some-slug/", 1.0).is_list
 
 
+def test_the_list_near_a_district_is_measured_and_held_to_every_pages_targets():
+    assert run.NEAR == "/organisations/?near=LS6"
+    assert run.NEAR in run.PAGES
+    assert page(run.NEAR, 1.0).is_list and not page(run.NEAR, 1.0).language
+    runs = passing_runs()
+    runs[2] = measured(100_000, "uncached", [page(LIST, 240.0), page(run.NEAR, 200.0, queries=6)])
+    runs[3] = measured(100_000, "cached", [page(LIST, 940.0), page(run.NEAR, 850.0, queries=1)])
+    assert statuses(run.check_targets(runs))[:3] == ["PASS"] * 3
+    row = next(line for line in run.format_run(runs[2]).splitlines() if run.NEAR in line)
+    assert [cell.strip() for cell in row.strip("|").split("|")][4:6] == ["0.200", "6 / 7"]
+
+    runs[2] = measured(100_000, "uncached", [page(LIST, 240.0), page(run.NEAR, 190.0)])
+    runs[3] = measured(100_000, "cached", [page(LIST, 940.0), page(run.NEAR, 840.0)])
+    checks = run.check_targets(runs)
+    assert checks[0].status == checks[2].status == "FAIL"
+    assert "/organisations/?near=LS6 0.190 at 100,000" in checks[0].detail
+    assert "/organisations/?near=LS6 0.840 at 100,000" in checks[2].detail
+
+
 def test_uncached_ratio_below_target_fails_with_the_page_named():
     runs = passing_runs()
     runs[2] = measured(100_000, "uncached", [page(LIST, 240.0), page(SEARCH, 175.0)])
