@@ -96,3 +96,39 @@ def test_the_download_is_the_package_of_the_current_version(client, settings, tm
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "Renamed for the download" in archive.read("services.csv").decode()
     assert len(list((tmp_path / "exports").glob("*.zip"))) == 1, "the old version's is removed"
+
+
+def test_every_public_venue_is_a_location_with_its_address_once(package):
+    venues = models.Venue.objects.filter(organisation__status="published")
+    locations = read_table(package / "locations.csv")
+    physical = {row["id"]: row for row in locations if row["location_type"] == "physical"}
+    assert set(physical) == {str(venue.uuid) for venue in venues}
+    assert len(locations) == len({row["id"] for row in locations}), "each location once"
+    assert "Hidden hall" not in {row["name"] for row in locations}
+    addresses = read_table(package / "address.csv")
+    assert sorted(row["location_id"] for row in addresses) == sorted(physical)
+    for row in addresses:
+        venue = venues.get(uuid=row["location_id"])
+        assert (row["address_1"], row["city"], row["postal_code"], row["country"]) == (
+            venue.address_1,
+            venue.town,
+            venue.postcode,
+            "GB",
+        )
+        assert float(physical[row["location_id"]]["latitude"]) == venue.latitude
+    accessible = {
+        row["location_id"]: row["description"] for row in read_table(package / "accessibility.csv")
+    }
+    assert accessible == {str(v.uuid): v.accessibility for v in venues if v.accessibility}
+    assert accessible, "the directory fixture has step-free venues"
+    links = read_table(package / "service_at_location.csv")
+    at_venues = {
+        (row["service_id"], row["location_id"]) for row in links if row["location_id"] in physical
+    }
+    expected = {
+        (str(link.service.uuid), str(link.venue.uuid))
+        for link in models.Service.venues.through.objects.filter(
+            service__in=models.Service.objects.public()
+        ).select_related("service", "venue")
+    }
+    assert at_venues == expected and len(expected) == 20

@@ -17,7 +17,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from organisations import models
+from organisations.near import distance, districts
 from organisations.openreferral import vocabulary
+from organisations.openreferral.serialise import pair_id
 from tests.factories import OrganisationFactory, ServiceFactory
 
 STANDARD = Path(__file__).resolve().parent.parent / "organisations" / "openreferral" / "standard"
@@ -137,9 +139,46 @@ def directory(db):
                 },
             )
     hidden = OrganisationFactory(name="Draft organisation", status="draft")
-    ServiceFactory(organisation=hidden, name="Service of a draft")
-    ServiceFactory(organisation=models.Organisation.objects.first(), name="Closed", is_active=False)
+    hidden_service = ServiceFactory(organisation=hidden, name="Service of a draft")
+    closed = ServiceFactory(
+        organisation=models.Organisation.objects.first(), name="Closed", is_active=False
+    )
+    # Venues: a service of every fifth organisation at one of these (every fifteenth at two),
+    # some placed by their postcode district alone; the draft's and the closed service's too.
+    harvest = list(models.Organisation.objects.filter(name__startswith="Harvest").order_by("name"))
+    for n, organisation in enumerate(harvest[::5]):
+        place = PLACES[n % len(PLACES)]
+        venue = make_venue(organisation, *place, accessibility="Step-free." if n % 2 else "")
+        services = list(organisation.services.order_by("name"))
+        services[0].venues.add(venue)
+        if n % 3 == 0:
+            services[1].venues.add(venue, make_venue(organisation, *PLACES[(n + 1) % len(PLACES)]))
+    hidden_service.venues.add(make_venue(hidden, *PLACES[0], name="Hidden hall"))
+    closed.venues.add(make_venue(closed.organisation, *PLACES[1], name="Closed hall"))
     return lookups
+
+
+# (address_1, town, postcode, latitude, longitude); None: the district's middle.
+PLACES = [
+    ("12 Woodhouse Street", "Leeds", "LS6 2PY", 53.8139, -1.5660),
+    ("3 Park Lane", "Leeds", "LS2 7EW", None, None),
+    ("1 Upper Street", "London", "N1 0AA", 51.5362, -0.1033),
+    ("2 Park Street", "Bristol", "BS1 5JG", 51.4545, -2.5970),
+    ("40 Sauchiehall Street", "Glasgow", "G2 3AB", None, None),
+]
+
+
+def make_venue(organisation, address_1, town, postcode, latitude, longitude, **fields):
+    fields.setdefault("name", f"{town} centre of {organisation.name}")
+    return models.Venue.objects.create(
+        organisation=organisation,
+        address_1=address_1,
+        town=town,
+        postcode=postcode,
+        latitude=latitude,
+        longitude=longitude,
+        **fields,
+    )
 
 
 def get_json(client, path, **extra):
@@ -207,16 +246,27 @@ def test_a_service_at_a_location_carries_the_name_and_status_the_description_ask
     """The published description's defect: /service_at_locations/{id} is declared to answer
     the service schema, which requires name and status: both are added."""
     _response, page = get_json(client, f"{BASE}/service_at_locations?per_page=200")
-    for item in page["contents"][:5]:
+    kinds = {}
+    for item in page["contents"]:
+        kind = item["location"]["location_type"]
+        if len(kinds.setdefault(kind, [])) < 5:
+            kinds[kind].append(item)
+    assert set(kinds) == {"virtual", "physical"}
+    for item in kinds["virtual"] + kinds["physical"]:
         _response, one = get_json(client, f"{BASE}/service_at_locations/{item['id']}")
         assert_valid(one, "compiled/service.json")
         assert_valid(one, "compiled/service_at_location.json")
         service = models.Service.objects.get(uuid=one["service_id"])
         assert (one["name"], one["status"]) == (service.name, "active")
-        assert one["location"]["location_type"] == "virtual"
+        assert one["location"]["location_type"] == item["location"]["location_type"]
         assert one["service"]["id"] == str(service.uuid)
-        modes = set(service.delivery_modes.values_list("slug", flat=True))
-        assert modes - {"in-person"}, "only a service reached remotely is at a virtual location"
+        if one["location"]["location_type"] == "virtual":
+            modes = set(service.delivery_modes.values_list("slug", flat=True))
+            assert modes - {"in-person"}, "only a service reached remotely is virtual"
+        else:
+            venue = service.venues.get(uuid=one["location_id"])
+            assert one["location"]["id"] == str(venue.uuid)
+            assert one["location"]["addresses"][0]["postal_code"] == venue.postcode
 
 
 # --- what it holds ---------------------------------------------------------------------------
@@ -483,7 +533,229 @@ def test_a_page_far_in_costs_what_page_one_costs_without_an_offset(client, direc
 
 def test_a_service_costs_a_fixed_number_of_queries(client, directory, django_assert_num_queries):
     service = models.Service.objects.public().first()
-    with django_assert_num_queries(5):  # version, the id, the service, its facets, the lookups
+    # The version, the id, the service, its facets, its venues (its locations), the lookups.
+    with django_assert_num_queries(6):
         client.get(f"{BASE}/services/{service.uuid}")
     with django_assert_num_queries(2):  # seen before at this version: the version and the id
         client.get(f"{BASE}/services/{service.uuid}")
+
+
+# --- venues and "near me" (issue 15) -----------------------------------------------------------
+
+
+def test_every_service_at_a_venue_links_a_public_service_to_one_of_its_public_venues(
+    client, directory
+):
+    _response, page = get_json(client, f"{BASE}/service_at_locations?per_page=200")
+    assert page["total_pages"] == 1
+    physical = [i for i in page["contents"] if i["location"]["location_type"] == "physical"]
+    expected = {
+        (str(link.service.uuid), str(link.venue.uuid))
+        for link in models.Service.venues.through.objects.filter(
+            service__in=models.Service.objects.public()
+        ).select_related("service", "venue")
+    }
+    assert {(item["service_id"], item["location_id"]) for item in physical} == expected
+    # 12 services at a venue, and 4 at two (their sibling's and one more): 16 venues.
+    assert len(physical) == len(expected) == 20
+    assert len({location for _service, location in expected}) == 16
+    names = {item["location"].get("name") for item in physical}
+    assert "Hidden hall" not in names and "Closed hall" not in names
+    # A service's service-at-locations are together, its virtual one first.
+    order = [(item["service_id"], item["location"]["location_type"]) for item in page["contents"]]
+    services = list(dict.fromkeys(service for service, _kind in order))
+    assert [service for service, _kind in order] == sorted(
+        (service for service, _kind in order), key=services.index
+    )
+
+
+def test_a_service_in_full_has_its_venues_with_their_addresses_and_accessibility(client, directory):
+    venue = models.Venue.objects.get(
+        organisation__name="Harvest organisation 005", address_1="3 Park Lane"
+    )
+    venue.address_2 = "Second floor"
+    venue.accessibility = "Step-free entrance; a women's entrance at the side."
+    venue.save()
+    service = venue.services.get()
+    _response, body = get_json(client, f"{BASE}/services/{service.uuid}")
+    (at,) = [i for i in body["service_at_locations"] if i["location_id"] == str(venue.uuid)]
+    assert at["service_id"] == str(service.uuid)
+    location = at["location"]
+    assert location["location_type"] == "physical"
+    assert location["name"] == venue.name
+    assert (location["latitude"], location["longitude"]) == (venue.latitude, venue.longitude)
+    assert "middle of the postcode district LS2" in location["description"]  # approximate
+    (address,) = location["addresses"]
+    assert {
+        name: address[name]
+        for name in ("address_1", "city", "postal_code", "country", "address_type")
+    } == {
+        "address_1": "3 Park Lane, Second floor",
+        "city": "Leeds",
+        "postal_code": "LS2 7EW",
+        "country": "GB",
+        "address_type": "physical",
+    }
+    assert (address["state_province"], address["region"]) == (
+        "England",
+        "Yorkshire and the Humber",
+    )
+    assert address["location_id"] == location["id"]
+    assert location["accessibility"][0]["description"] == venue.accessibility
+    _response, one = get_json(client, f"{BASE}/service_at_locations/{at['id']}")
+    assert one["location"] == location and one["service"]["id"] == str(service.uuid)
+
+
+def test_a_venue_in_scotland_is_in_scotland_and_an_exact_one_says_nothing_of_approximation(
+    client, directory
+):
+    public = models.Venue.objects.filter(services__in=models.Service.objects.public())
+    glasgow, leeds = public.filter(town="Glasgow").first(), public.filter(postcode="LS6 2PY")[0]
+    for venue, nation, region in (
+        (glasgow, "Scotland", None),
+        (leeds, "England", "Yorkshire and the Humber"),
+    ):
+        service = venue.services.filter(is_active=True).first()
+        _response, body = get_json(client, f"{BASE}/services/{service.uuid}")
+        (at,) = [i for i in body["service_at_locations"] if i["location_id"] == str(venue.uuid)]
+        address = at["location"]["addresses"][0]
+        assert (address["state_province"], address.get("region")) == (nation, region)
+        assert ("description" in at["location"]) is venue.location_is_approximate
+
+
+def test_a_venue_of_a_draft_is_nowhere_and_its_pair_id_finds_nothing(client, directory):
+    hidden = models.Venue.objects.get(name="Hidden hall")
+    closed = models.Venue.objects.get(name="Closed hall")
+    for venue in (hidden, closed):
+        identity = pair_id(venue.services.get().pk, venue.pk)
+        response, body = get_json(client, f"{BASE}/service_at_locations/{identity}")
+        assert response.status_code == 404 and body["status"] == 404
+    public = models.Venue.objects.filter(services__in=models.Service.objects.public()).first()
+    other = models.Service.objects.public().exclude(venues=public).first()
+    response, _body = get_json(
+        client, f"{BASE}/service_at_locations/{pair_id(other.pk, public.pk)}"
+    )
+    assert response.status_code == 404, "a service is at its own venues only"
+
+
+@pytest.fixture
+def near(db):
+    """Venues around Leeds, one in Bradford and one in London, each of its own service; a
+    draft's and an inactive service's beside LS6; and a service reached only by phone."""
+    call_command("seed_directory", "--lookups-only", verbosity=0)
+    phone = models.DeliveryMode.objects.get(slug="phone")
+    made = {}
+    for name, postcode, latitude, longitude in [
+        ("Hyde Park", "LS6 2PY", 53.8139, -1.566),  # 0.4 miles from LS6's middle
+        ("City centre", "LS2 7EW", None, None),  # LS2's middle: 1.4 miles
+        ("Headingley", "LS6 3AA", 53.8260, -1.5790),  # 0.6 miles
+        ("Bradford", "BD8 7AB", 53.8000, -1.7800),  # 8.6 miles
+        ("London", "N1 0AA", 51.5362, -0.1033),  # 170 miles
+    ]:
+        organisation = OrganisationFactory(name=f"{name} support", status="published")
+        service = ServiceFactory(organisation=organisation, name=f"{name} drop-in")
+        venue = make_venue(organisation, "1 High Street", name, postcode, latitude, longitude)
+        service.venues.add(venue)
+        made[name] = service
+    draft = OrganisationFactory(name="Draft nearby", status="draft")
+    ServiceFactory(organisation=draft, name="Draft drop-in").venues.add(
+        make_venue(draft, *PLACES[0])
+    )
+    closed = ServiceFactory(organisation=made["Hyde Park"].organisation, is_active=False)
+    closed.venues.add(made["Hyde Park"].venues.get())
+    ServiceFactory(
+        organisation=made["London"].organisation, name="Phone line", delivery_modes=[phone]
+    )
+    return made
+
+
+def near_names(client, query):
+    response, body = get_json(client, f"{BASE}/service_at_locations?{query}")
+    assert response.status_code == 200, body
+    for item in body["contents"]:
+        assert_valid(item, "compiled/service_at_location_list.json")
+        assert_no_empty_values(item)
+    return [item["name"] for item in body["contents"]]
+
+
+def test_postcode_and_proximity_give_the_venues_within_that_many_metres_nearest_first(client, near):
+    assert near_names(client, "postcode=LS6&proximity=5000") == [
+        "Hyde Park drop-in",
+        "Headingley drop-in",
+        "City centre drop-in",
+    ]
+    assert near_names(client, "postcode=LS6&proximity=1500") == [
+        "Hyde Park drop-in",
+        "Headingley drop-in",
+    ]
+    assert near_names(client, "postcode=LS6&proximity=20000")[-1] == "Bradford drop-in"
+    assert "London drop-in" not in near_names(client, "postcode=LS6&proximity=160000")
+    assert near_names(client, "postcode=N1&proximity=2000") == ["London drop-in"]
+    assert near_names(client, "postcode=LS6&proximity=100") == []
+
+
+def test_the_order_is_the_distance_from_the_districts_middle(client, near):
+    centre = districts.find("LS6")
+    _response, body = get_json(client, f"{BASE}/service_at_locations?postcode=LS6&proximity=20000")
+    miles = [
+        distance.miles_between(
+            (centre.latitude, centre.longitude),
+            (item["location"]["latitude"], item["location"]["longitude"]),
+        )
+        for item in body["contents"]
+    ]
+    assert len(miles) == 4 and miles == sorted(miles)
+    assert miles[-1] * distance.METRES_PER_MILE <= 20000 < 160 * distance.METRES_PER_MILE
+
+
+def test_a_whole_postcode_is_read_as_its_district_and_the_default_proximity_is_40_km(client, near):
+    by_district = near_names(client, "postcode=LS6&proximity=3000")
+    assert near_names(client, "postcode=ls6+2ab&proximity=3000") == by_district
+    assert near_names(client, "postcode=LS62AB&proximity=3000.5") == by_district
+    everything_near = near_names(client, "postcode=LS6")
+    assert everything_near == near_names(client, "postcode=LS6&proximity=40000")
+    assert "Bradford drop-in" in everything_near and "London drop-in" not in everything_near
+    assert "Phone line" not in everything_near, "a virtual location is no distance away"
+    assert "Phone line" in near_names(client, "per_page=200")
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("postcode=not+a+postcode", "postcode must be a UK postcode"),
+        ("postcode=12345", "postcode must be a UK postcode"),
+        ("postcode=GY1+1AA", "outside the directory's coverage"),
+        ("postcode=JE2&proximity=5000", "outside the directory's coverage"),
+        ("postcode=IM1", "outside the directory's coverage"),
+        ("postcode=ZZ99", "ZZ99 is not one the feed knows"),
+        ("postcode=LS6&proximity=0", "above 0"),
+        ("postcode=LS6&proximity=-5", "above 0"),
+        ("postcode=LS6&proximity=far", "above 0"),
+        ("postcode=LS6&proximity=nan", "above 0"),
+        ("postcode=LS6&proximity=inf", "above 0"),
+        ("postcode=LS6&proximity=1e400", "above 0"),
+        ("postcode=LS6&proximity=160001", "at most 160000 metres"),
+        ("proximity=5000", "proximity needs a postcode"),
+    ],
+)
+def test_a_bad_postcode_or_proximity_is_a_clear_json_error(client, near, query, says):
+    response, body = get_json(client, f"{BASE}/service_at_locations?{query}")
+    assert response.status_code == 400
+    assert body["status"] == 400 and says in body["error"]
+
+
+def test_only_service_at_locations_reads_postcode_and_proximity(client, near):
+    """The description declares them there alone: elsewhere they narrow nothing."""
+    _response, everything = get_json(client, f"{BASE}/services")
+    response, body = get_json(client, f"{BASE}/services?postcode=GY1&proximity=-1")
+    assert response.status_code == 200 and body == everything
+
+
+def test_near_a_postcode_costs_a_fixed_number_of_queries(client, near, django_assert_num_queries):
+    query = f"{BASE}/service_at_locations?postcode=LS6&proximity=20000"
+    # The version, the venues within (once a version), the services, their facets, the venues,
+    # the lookups.
+    with django_assert_num_queries(6):
+        client.get(query)
+    with django_assert_num_queries(4):  # the version, the services, their facets, the venues
+        client.get(f"{BASE}/service_at_locations?postcode=LS6&proximity=20000&page=1")

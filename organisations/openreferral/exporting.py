@@ -3,11 +3,14 @@
 The tables, their file names and their columns are the UK descriptor's (standard/datapackage.json),
 in its order. Their rows are the feed's own objects (serialise.py) laid flat, so the package and
 the feed cannot disagree: the same ids, the same contact details, the same taxonomies, with every
-service tagged through ``attribute.csv``. Tables the directory has nothing for (addresses,
-funding, accessibility) are written with their header only.
+service tagged through ``attribute.csv``. Every public venue is a location, with its address
+and its accessibility notes; each service reached remotely has its virtual location; and each
+link of a service to a location is a row of ``service_at_location.csv``. A table the directory has
+nothing for (funding) is written with its header only.
 
-Organisations are read in order of primary key and services in chunks of ``CHUNK``, each table's
-file written as it goes, so memory stays flat whatever the size of the directory.
+Organisations and venues are read in order of primary key and services in chunks of
+``CHUNK``, each table's file written as it goes, so memory stays flat whatever the size of the
+directory.
 
 ``package_zip(version)`` is the download on /open-data/: the package for the directory's current
 version, built once into ``DIRECTORY_EXPORT_DIR`` and kept until the version moves.
@@ -24,6 +27,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from ..choices import Status
+from ..models import Venue
 from . import licence
 from .serialise import Shapes, public_organisations, public_services, vocabulary_at
 from .vocabulary import TAXONOMIES
@@ -97,6 +102,7 @@ def write_package(directory, version, base):
         tables = Tables(directory, package, stack)
         _taxonomies(tables, shapes)
         _organisations(tables, shapes)
+        _venues(tables, shapes)
         _services(tables, shapes)
     (directory / "datapackage.json").write_text(
         json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -126,10 +132,28 @@ def _organisations(tables, shapes):
         last = chunk[-1].pk
 
 
+def _venues(tables, shapes):
+    """Every public venue once, as a location with its address and accessibility."""
+    venues = Venue.objects.filter(organisation__status=Status.PUBLISHED).order_by("pk")
+    last = 0
+    while True:
+        chunk = list(venues.filter(pk__gt=last)[:CHUNK])
+        if not chunk:
+            return
+        for venue in chunk:
+            location = shapes.location(venue)
+            tables.add("location", location)
+            for address in location["addresses"]:
+                tables.add("address", address)
+            for accessibility in location.get("accessibility", []):
+                tables.add("accessibility", accessibility)
+        last = chunk[-1].pk
+
+
 def _services(tables, shapes):
     ids = list(public_services().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
-        for service in shapes.load(ids[start : start + CHUNK]):
+        for service in shapes.load(ids[start : start + CHUNK], venues=True):
             shape = shapes.service(service)
             tables.add("service", shape)
             for name, many in (
@@ -147,7 +171,8 @@ def _services(tables, shapes):
                     tables.add("phone", phone)
             for at in shape.get("service_at_locations", []):
                 tables.add("service_at_location", at)
-                tables.add("location", at["location"])
+                if at["location"]["location_type"] == "virtual":  # venues are written once
+                    tables.add("location", at["location"])
 
 
 # --- the download ------------------------------------------------------------------------------

@@ -12,22 +12,36 @@ Accepted and documented, but not narrowing anything, since the directory does no
 ``minimum_age`` and ``maximum_age`` (no service records ages: every service is returned, as
 "suitable for all ages unless its description says otherwise"), and ``start_time``, ``end_time``
 and ``day`` (opening hours are the organisation's own words, not a timetable).
-``postcode`` and ``proximity`` come with "near me" (issue 15).
+``postcode`` and ``proximity`` (``/service_at_locations`` only, as the description declares them)
+ask for the service-at-locations whose venue lies within ``proximity`` metres of the centroid of
+the postcode's district (near/): a district (``LS6``) or a whole postcode (``LS6 2AB``), of which
+only the district is used or kept. ``proximity`` is a number of metres above 0, whole or not,
+``DEFAULT_PROXIMITY`` (40,000 m, about the 25 miles the list looks by default) when only a
+postcode is given, and at most ``MOST_PROXIMITY`` (160,000 m, about 100 miles: beyond that
+nothing is near). Each is an error the client hears of, as a malformed filter is: a postcode
+that is no UK postcode, a district not in the table (a new one, or none), one of the Channel
+Islands or the Isle of Man (outside the directory's coverage), a ``proximity`` that is not a
+positive number of metres or is over the most, and a ``proximity`` without a postcode.
 
 ``Query.key`` names what was understood, in one order, for the page cache: junk parameters make
 no new keys.
 """
 
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+from ..near import districts, postcodes
+
 DEFAULT_PER_PAGE = 50
 MOST_PER_PAGE = 200
 FURTHEST_PAGE = 10**9  # beyond any directory: a larger number is junk, read as page 1
 NOT_NARROWING = ("minimum_age", "maximum_age", "start_time", "end_time", "day")
+DEFAULT_PROXIMITY = 40_000  # metres: about the list's default radius of 25 miles
+MOST_PROXIMITY = 160_000  # metres: about 100 miles
 
 
 @dataclass
@@ -39,6 +53,8 @@ class Query:
     taxonomy_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
     modified_after: datetime | None = None
+    near: districts.District | None = None  # the postcode's district, when one was given
+    proximity: float | None = None  # metres, when ``near`` is set
     ndjson: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -51,6 +67,8 @@ class Query:
             ("taxonomy_id", self.taxonomy_id),
             ("organization_id", self.organization_id),
             ("modified_after", self.modified_after.isoformat() if self.modified_after else None),
+            ("postcode", self.near.outcode if self.near else None),
+            ("proximity", f"{self.proximity:g}" if self.near else None),
         )
         return tuple((name, str(value)) for name, value in named if value)
 
@@ -98,7 +116,45 @@ def _moment(query, text):
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def read(get):
+def _near(query, postcode, proximity):
+    """The district and the metres ``postcode`` and ``proximity`` ask for, or (None, None)."""
+    postcode = (postcode or "").strip()
+    proximity = (proximity or "").strip()
+    if not postcode:
+        if proximity:
+            query.errors.append("proximity needs a postcode, such as postcode=LS6&proximity=5000.")
+        return None, None
+    typed = postcodes.read(postcode)
+    if not typed.district:
+        query.errors.append("postcode must be a UK postcode or postcode district, such as LS6 2AB.")
+        return None, None
+    metres = DEFAULT_PROXIMITY
+    if proximity:
+        try:
+            metres = float(proximity)
+        except ValueError:
+            metres = math.nan
+        if not math.isfinite(metres) or metres <= 0:
+            query.errors.append("proximity must be a number of metres above 0, such as 5000.")
+            return None, None
+        if metres > MOST_PROXIMITY:
+            query.errors.append(f"proximity must be at most {MOST_PROXIMITY} metres.")
+            return None, None
+    if postcodes.is_outside_coverage(typed.district):
+        query.errors.append(
+            f"The postcode district {typed.district} is outside the directory's coverage "
+            "(the Channel Islands and the Isle of Man)."
+        )
+        return None, None
+    district = districts.find(typed.district)
+    if district is None:
+        query.errors.append(f"The postcode district {typed.district} is not one the feed knows.")
+        return None, None
+    return district, metres
+
+
+def read(get, near=False):
+    """The ``Query`` a QueryDict asks for; with ``near``, ``postcode`` and ``proximity`` too."""
     """The ``Query`` a QueryDict asks for."""
     query = Query()
     query.page = _whole(get.get("page"), 1, FURTHEST_PAGE)
@@ -111,4 +167,6 @@ def read(get):
     query.organization_id = _uuid(query, "organization_id", get.get("organization_id"))
     query.modified_after = _moment(query, get.get("modified_after"))
     query.ndjson = get.get("format", "").lower() == "ndjson"
+    if near:
+        query.near, query.proximity = _near(query, get.get("postcode"), get.get("proximity"))
     return query

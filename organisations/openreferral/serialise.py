@@ -10,6 +10,12 @@ Every id is a UUID: a row's own (migration 0014), or one made from it and what t
 (``made_id(service uuid, "schedule")``), so the same object has the same id in every response and
 in the export, and no two objects share one.
 
+A venue (models.Venue) is a physical location, with the venue's own UUID, its address and its
+accessibility notes; a service is at each venue it is linked to (``Service.venues``). That
+service-at-location's id is made from the pair's primary keys (``pair_id``), so
+``/service_at_locations/{id}`` finds the pair from the id alone, as it finds a service's virtual
+one (``service_of``), without a table of ids.
+
 An object depends only on its rows and the lookups, which are fixed for one version of the
 directory, so ``Shapes`` keeps each service's JSON for the version (caching/memo.py), as the list
 keeps its cards: a page of fifty services seen before is fifty lookups in memory.
@@ -23,8 +29,10 @@ from django.conf import settings
 from django.db.models.functions import Greatest
 
 from ..caching.memo import memo
+from ..choices import Status
 from ..lookups import attach_facets, load_lookups
 from ..models import Organisation, Service
+from ..near import districts
 from . import vocabulary
 from .vocabulary import ONS_CODES, ONS_URI, made_id
 
@@ -41,6 +49,13 @@ REMOTE_MODES = ("phone", "email", "live-chat", "text", "letter", "video", "app")
 SERVICE_AT_LOCATION_MASK = uuid.UUID("3f9a6c1e-82d4-0b57-1e9c-47a2d3f8b6e0").int
 LOCATION_MASK = uuid.UUID("c4e1a9d7-3b62-0f18-2a7d-91e5c3b04f6a").int
 # Their version digit (the 13th) and variant bits are 0, so a derived id keeps the service's.
+# A service at a venue: this mask with (service pk, venue pk) in its low 62 bits (``pair_id``),
+# which leaves the mask's version (4) and variant alone.
+PAIR_MASK = uuid.UUID("5b0e27c4-9d3a-4f61-b8e2-6a1d93c05f27").int
+PAIR_BITS = 62
+VENUE_BITS = 32
+COUNTRY = "GB"  # ISO 3166-1, as the UK profile asks
+NATIONS = {"scotland": "Scotland", "wales": "Wales", "northern-ireland": "Northern Ireland"}
 
 
 def derived_id(identity, mask):
@@ -50,6 +65,27 @@ def derived_id(identity, mask):
 def service_of(derived, mask):
     """The id of the service a derived id was made from."""
     return uuid.UUID(int=derived.int ^ mask)
+
+
+def pair_id(service_pk, venue_pk):
+    """The id of a service's service-at-location at one of its venues."""
+    return uuid.UUID(int=PAIR_MASK ^ (service_pk << VENUE_BITS | venue_pk))
+
+
+def pair_of(identity):
+    """(service pk, venue pk) of a ``pair_id``, or None for an id that is no such id."""
+    value = identity.int ^ PAIR_MASK
+    if value >> PAIR_BITS:
+        return None
+    service_pk, venue_pk = value >> VENUE_BITS, value & ((1 << VENUE_BITS) - 1)
+    return (service_pk, venue_pk) if service_pk and venue_pk else None
+
+
+def public_venue_links():
+    """Links of public services to public venues (a venue is public with its organisation)."""
+    return Service.venues.through.objects.filter(
+        service__in=Service.objects.public(), venue__organisation__status=Status.PUBLISHED
+    )
 
 
 def dumps(value):
@@ -103,22 +139,36 @@ class Shapes:
         found = KEPT.get_many(self.version, keys)
         missing = [pk for pk, key in zip(ids, keys, strict=True) if key not in found]
         if missing:
-            for service in self.load(missing):
+            for service in self.load(missing, venues=full):
                 shape = self.service(service) if full else self.service_summary(service)
                 key = (self.base, kind, service.pk)
                 found[key] = dumps(shape)
                 KEPT.put(self.version, key, found[key])
         return [found[key] for key in keys if key in found]
 
-    def load(self, ids):
-        """Public services with their organisations and facets: three queries for any number."""
+    def load(self, ids, venues=False):
+        """Public services with their organisations and facets: two queries for any number (the
+        lookups are the version's); with ``venues``, their public venues too, in one more."""
         services = list(
             Service.objects.public()
             .filter(pk__in=ids)
             .select_related("organisation")
             .order_by("pk")
         )
-        return attach_facets(services, self.vocabulary.lookups)
+        services = attach_facets(services, self.vocabulary.lookups)
+        if venues and services:
+            by_pk = {service.pk: service for service in services}
+            for service in services:
+                service.public_venues = []
+            links = (
+                public_venue_links()
+                .filter(service_id__in=list(by_pk))
+                .select_related("venue")
+                .order_by("venue__town", "venue__name", "venue__address_1", "venue_id")
+            )
+            for link in links:
+                by_pk[link.service_id].public_venues.append(link.venue)
+        return services
 
     def service_summary(self, service):
         """A service's one-to-one fields and its organisation (service_list.json)."""
@@ -200,8 +250,13 @@ class Shapes:
         ]
         if not shape["attributes"]:
             del shape["attributes"]
+        at = []
         if any(mode.key in REMOTE_MODES for mode in service.facets["mode"]):
-            shape["service_at_locations"] = [self.virtual_service_at_location(service)]
+            at.append(self.virtual_service_at_location(service))
+        for venue in service.public_venues:  # attached by load(venues=True)
+            at.append(self.venue_service_at_location(service, venue, full=True))
+        if at:
+            shape["service_at_locations"] = at
         return shape
 
     def service_area(self, service, area):
@@ -246,11 +301,79 @@ class Shapes:
             ),
         }
 
-    def service_at_location(self, service, full=False):
-        """A virtual service-at-location, with the service's ``name`` and ``status`` (the
-        published description's defect: ``/service_at_locations/{id}`` is declared to answer
-        the service schema, so publishers add the two fields it requires)."""
-        shape = self.virtual_service_at_location(service)
+    def venue_service_at_location(self, service, venue, full=False):
+        """A service at one of its venues; the venue's address and accessibility when ``full``
+        (a list holds a location's one-to-one fields only)."""
+        return {
+            "id": str(pair_id(service.pk, venue.pk)),
+            "service_id": str(service.uuid),
+            "location_id": str(venue.uuid),
+            "location": self.location(venue, full=full),
+        }
+
+    def location(self, venue, full=True):
+        """A venue as a physical location (with its ``addresses`` and ``accessibility`` when
+        ``full``). A location that is its postcode district's middle says so."""
+        identity = str(venue.uuid)
+        description = None
+        if venue.location_is_approximate:
+            description = (
+                f"The latitude and longitude are the middle of the postcode district "
+                f"{venue.district}, not the venue's door."
+            )
+        shape = _present(
+            id=identity,
+            location_type="physical",
+            name=venue.name,
+            description=description,
+            latitude=venue.latitude,
+            longitude=venue.longitude,
+        )
+        if full:
+            shape["addresses"] = [self.address(venue)]
+            if venue.accessibility:
+                shape["accessibility"] = [self.accessibility(venue)]
+        return shape
+
+    def address(self, venue):
+        """A venue's physical address. The profile requires ``state_province``: a UK address
+        gives its nation (England, Scotland, Wales, Northern Ireland), and ``region`` the
+        English region, both from the postcode district's."""
+        district = districts.find(venue.district)
+        region = district.region if district else None
+        nation = NATIONS.get(region, "England") if region else "United Kingdom"
+        return _present(
+            id=str(made_id(str(venue.uuid), "address")),
+            location_id=str(venue.uuid),
+            address_1=", ".join(part for part in (venue.address_1, venue.address_2) if part),
+            city=venue.town,
+            region=self.region_name(region) if region and region not in NATIONS else None,
+            state_province=nation,
+            postal_code=venue.postcode,
+            country=COUNTRY,
+            address_type="physical",
+        )
+
+    def region_name(self, slug):
+        """An English region's name, as the directory's area of that slug calls it."""
+        area = self.vocabulary.lookups.by_key["area"].get(slug)
+        return vocabulary.english(area) if area else None
+
+    def accessibility(self, venue):
+        return {
+            "id": str(made_id(str(venue.uuid), "accessibility")),
+            "location_id": str(venue.uuid),
+            "description": venue.accessibility,
+        }
+
+    def service_at_location(self, service, full=False, venue=None):
+        """A service-at-location (virtual, or at ``venue``), with the service's ``name`` and
+        ``status`` (the published description's defect: ``/service_at_locations/{id}`` is
+        declared to answer the service schema, so publishers add the two fields it requires)."""
+        if venue is None:
+            shape = self.virtual_service_at_location(service)
+        else:
+            shape = self.venue_service_at_location(service, venue, full=full)
         shape["name"] = service.name
         shape["status"] = "active"
         if full:

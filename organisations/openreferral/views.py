@@ -10,6 +10,12 @@ JSON whatever ``Accept`` says; an unknown id, path or method gets a JSON error.
 Lists are ordered by the rows' primary keys, so paging does not drift while a harvester walks the
 pages: a new listing goes at the end. A list's ids are read once per version of the directory and
 kept (``_ids``); a page is a slice of them, so page 500 costs what page 1 does, with no OFFSET.
+
+A service-at-location is a service reached remotely at its virtual location, or a service at one
+of its venues; the list holds both, a service's together (its virtual one first), in the order
+of the services. With ``postcode`` (and ``proximity``, params.py) it holds only the venues' within
+that distance of the postcode district's middle, nearest first: a box on the venues' indexed
+latitude and longitude, then the haversine distance, in SQL on either database (near/distance.py).
 """
 
 import math
@@ -26,9 +32,18 @@ from directory.site import site_url
 from ..caching.memo import memo
 from ..caching.pages import CachedPageMixin, do_not_cache
 from ..facets import LookupFacet
-from ..models import Organisation
+from ..models import Organisation, Venue
+from ..near.distance import METRES_PER_MILE, box, miles_from
 from . import exporting, params, serialise
-from .serialise import REMOTE_MODES, SERVICE_AT_LOCATION_MASK, Shapes, dumps, service_of
+from .serialise import (
+    REMOTE_MODES,
+    SERVICE_AT_LOCATION_MASK,
+    VENUE_BITS,
+    Shapes,
+    dumps,
+    pair_of,
+    service_of,
+)
 from .vocabulary import BY_ID, TAXONOMIES
 
 JSON = "application/json"
@@ -67,6 +82,7 @@ class FeedView(CachedPageMixin, View):
     """One operation of the feed: GET, HEAD and OPTIONS, JSON in every answer."""
 
     http_method_names = ["get", "head", "options"]
+    near = False  # whether it reads postcode and proximity (params.py)
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
@@ -85,7 +101,7 @@ class FeedView(CachedPageMixin, View):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.query = params.read(request.GET)
+        self.query = params.read(request.GET, near=self.near)
         self.base = site_url(request)
 
     def page_key(self):
@@ -232,7 +248,7 @@ class ServiceListView(FeedView):
 
         def lines():
             for start in range(0, len(ids), STREAM_CHUNK):
-                for service in shapes.load(ids[start : start + STREAM_CHUNK]):
+                for service in shapes.load(ids[start : start + STREAM_CHUNK], venues=True):
                     yield dumps(shapes.service(service)) + "\n"
 
         response = StreamingHttpResponse(lines(), content_type=NDJSON)
@@ -263,20 +279,68 @@ def remote_services():
     return serialise.public_services().filter(delivery_modes__slug__in=REMOTE_MODES).distinct()
 
 
+def entry(service_pk, venue_pk=0):
+    """A service-at-location in a list of them: the service's pk, and its venue's (0 for its
+    virtual location), in one number, so a list of them orders them by service, then venue."""
+    return service_pk << VENUE_BITS | venue_pk
+
+
+def entries_of(query, services):
+    """The list's entries for the services the query's filters leave: two queries."""
+    links = serialise.public_venue_links().filter(service__in=services)
+    if query.near:
+        return near_entries(query, links)
+    remote = services.filter(pk__in=remote_services().values("pk"))
+    found = [entry(pk) for pk in remote.values_list("pk", flat=True)]
+    found += [entry(s, v) for s, v in links.values_list("service_id", "venue_id")]
+    return sorted(found)
+
+
+def near_entries(query, links):
+    """Links to venues within ``query.proximity`` metres of the district's middle, nearest
+    first (then by service and venue, so equal distances keep one order): one query."""
+    centre = (query.near.latitude, query.near.longitude)
+    miles = query.proximity / METRES_PER_MILE
+    nearest = (
+        links.filter(**box(*centre, miles, prefix="venue__"))
+        .annotate(miles=miles_from(*centre, prefix="venue__"))
+        .filter(miles__lte=miles)
+        .order_by("miles", "service_id", "venue_id")
+    )
+    return [entry(s, v) for s, v in nearest.values_list("service_id", "venue_id")]
+
+
 class ServiceAtLocationListView(FeedView):
+    near = True
+
     def answer(self):
         shapes = self.shapes
-        services = filtered_services(self.query, shapes.vocabulary, remote_services())
+        services = filtered_services(self.query, shapes.vocabulary)
         if services is None:
             ids = array("q")
         else:
             name = f"service_at_locations?{self.query.filters}"
-            ids = _ids(self.state.version, name, services)
+            ids = IDS.get(self.state.version, name)
+            if ids is None:
+                ids = array("q", entries_of(self.query, services))
+                IDS.put(self.state.version, name, ids)
+        return json_response(page_of(ids, self.query, self.items))
 
-        def items(page_ids):
-            return [dumps(shapes.service_at_location(s)) for s in shapes.load(page_ids)]
-
-        return json_response(page_of(ids, self.query, items))
+    def items(self, page):
+        """The page's service-at-locations: two queries for the services, one for the venues."""
+        mask = (1 << VENUE_BITS) - 1
+        pairs = [(number >> VENUE_BITS, number & mask) for number in page]
+        shapes = self.shapes
+        services = {s.pk: s for s in shapes.load(sorted({pk for pk, _venue in pairs}))}
+        venue_pks = {venue for _service, venue in pairs if venue}
+        venues = Venue.objects.in_bulk(venue_pks) if venue_pks else {}
+        found = []
+        for service_pk, venue_pk in pairs:
+            service = services.get(service_pk)
+            venue = venues.get(venue_pk) if venue_pk else None
+            if service is not None and (venue is not None or not venue_pk):
+                found.append(dumps(shapes.service_at_location(service, venue=venue)))
+        return found
 
 
 class ServiceAtLocationDetailView(FeedView):
@@ -285,15 +349,24 @@ class ServiceAtLocationDetailView(FeedView):
 
     def answer(self, id):
         identity = _as_uuid(id)
-        pk = None
-        if identity is not None:
+        pk = venue = None
+        if identity is not None and (pair := pair_of(identity)) is not None:
+            link = (
+                serialise.public_venue_links()
+                .filter(service_id=pair[0], venue_id=pair[1])
+                .select_related("venue")
+                .first()
+            )
+            if link is not None:
+                pk, venue = link.service_id, link.venue
+        elif identity is not None:
             service_id = service_of(identity, SERVICE_AT_LOCATION_MASK)
             pk = remote_services().filter(uuid=service_id).values_list("pk", flat=True).first()
         if not pk:
             return json_error(404, f"No service at a location has the id {id}.")
         shapes = self.shapes
         (service,) = shapes.load([pk])
-        return json_response(shapes.service_at_location(service, full=True))
+        return json_response(shapes.service_at_location(service, full=True, venue=venue))
 
 
 # --- organisations -----------------------------------------------------------------------------
