@@ -163,7 +163,7 @@ def test_the_examples_import_the_one_service_once_and_report_the_rest(lookups):
     lines = run(EXAMPLES, source="examples")
     assert lines[-1].startswith("Services: 1 created, 0 updated, 0 unchanged, 4 skipped.")
     assert "Organisations: 1 created" in lines[-1]
-    skipped = [line for line in lines if line.startswith("Skipped")]
+    skipped = [line for line in lines if line.startswith("Skipped /")]  # not its location
     assert len(skipped) == 4 and all("was read already" in line for line in skipped)
     assert any(line.startswith(f"Skipped {EXAMPLES / 'service_full.json'}#:") for line in skipped)
     # The example's service area is a paragraph, not a place: reported once, with its count.
@@ -712,3 +712,312 @@ def test_a_service_that_cannot_be_saved_takes_nothing_of_its_organisation_with_i
     harbour = models.Organisation.objects.get(name="Harbour Counselling")
     assert [row.name for row in harbour.services.all()] == ["Service 2"]
     assert harbour.possible_duplicate_of is None
+
+
+# --- Venues (issue 15) --------------------------------------------------------------------------
+
+LS6 = (53.8188, -1.5705)  # the district's middle, as the shipped table has it
+
+
+def address(postcode="LS6 2PY", **fields):
+    return {
+        "id": sid(6000),
+        "address_1": "12 Woodhouse Street",
+        "city": "Leeds",
+        "state_province": "England",
+        "postal_code": postcode,
+        "country": "GB",
+        "address_type": "physical",
+        **fields,
+    }
+
+
+def at(n, *addresses, **location):
+    """A service-at-location of location ``n``: physical, with ``addresses``."""
+    location = {"id": sid(8000 + n), "location_type": "physical", **location}
+    if addresses:
+        location["addresses"] = list(addresses)
+    return {"id": sid(7000 + n), "location_id": location["id"], "location": location}
+
+
+def hyde_park(**fields):
+    return service(
+        1,
+        service_at_locations=[
+            at(1, address(), name="Hyde Park Centre", latitude=53.8139, longitude=-1.566,
+               accessibility=[{"id": sid(6100), "description": "Step-free entrance."},
+                              {"id": sid(6101), "details": "A women's entrance at the side."}]),
+            at(2, address("LS2 7EW", address_1="3 Park Lane", address_2="Second floor")),
+            {"id": sid(7003), "location": {"id": sid(8003), "location_type": "virtual",
+                                           "url": "https://harbour.example.org.uk/chat"}},
+        ],
+        **fields,
+    )  # fmt: skip
+
+
+def test_physical_locations_become_draft_venues_of_the_services_organisation(lookups, tmp_path):
+    lines = run(ndjson(tmp_path, [hyde_park()]), source="Leeds")
+    assert "Venues: 2 created, 0 updated, 0 unchanged, 0 skipped." in lines
+    assert not [line for line in lines if line.startswith("Skipped")], "virtual is no venue"
+    row = models.Service.objects.get()
+    office, centre = row.venues.order_by("address_1")
+    assert (office.name, office.address_1, office.town, office.postcode) == (
+        "Hyde Park Centre",
+        "12 Woodhouse Street",
+        "Leeds",
+        "LS6 2PY",
+    )
+    assert (office.latitude, office.longitude, office.location_is_approximate) == (
+        53.8139,
+        -1.566,
+        False,
+    )
+    assert office.accessibility == "Step-free entrance.\n\nA women's entrance at the side."
+    assert (office.source, office.source_id) == ("Leeds", sid(8001))
+    # No coordinates given: the district's middle, said to be approximate.
+    assert (centre.address_1, centre.address_2, centre.postcode) == (
+        "3 Park Lane",
+        "Second floor",
+        "LS2 7EW",
+    )
+    assert centre.location_is_approximate and round(centre.latitude, 1) == 53.8
+    assert {office.organisation, centre.organisation} == {row.organisation}
+    assert row.organisation.status == Status.DRAFT
+    assert not models.Venue.objects.filter(organisation__status=Status.PUBLISHED).exists()
+
+
+def test_a_second_run_makes_no_venue_and_changes_none(lookups, tmp_path):
+    path = ndjson(tmp_path, [hyde_park(), service(2, service_at_locations=[at(1, address())])])
+    run(path)
+    state = current_state()
+    venues = dict(models.Venue.objects.values_list("pk", "updated"))
+    links = sorted(models.Service.venues.through.objects.values_list("service_id", "venue_id"))
+    history = models.Venue.history.count(), models.Service.history.count()
+    lines = run(path)
+    assert "Venues: 0 created, 0 updated, 2 unchanged, 0 skipped." in lines
+    assert dict(models.Venue.objects.values_list("pk", "updated")) == venues
+    assert len(venues) == 2, "a location two services share is one venue"
+    assert (
+        sorted(models.Service.venues.through.objects.values_list("service_id", "venue_id")) == links
+    )
+    assert len(links) == 3
+    assert (models.Venue.history.count(), models.Service.history.count()) == history
+    assert current_state().version == state.version
+
+
+@pytest.mark.parametrize(
+    ("location", "why"),
+    [
+        (at(1, address("ABC 1234")), "its postcode “ABC 1234” is not a UK postcode"),
+        (at(1, address("")), "its address has no postcode"),
+        (at(1, address("GY1 1AA")), "outside the directory's coverage"),
+        (at(1, address(address_1="")), "its address has no first line (address_1)"),
+        (at(1, address(city="")), "its address has no town or city"),
+        (at(1, address("ZZ9 9ZZ")), "in no postcode district the directory knows"),
+        (at(1), "the location has no address"),
+        (at(1, address(), id="not-a-uuid"), "the location id “not-a-uuid” is not a UUID"),
+        ({"id": sid(7001), "location_id": sid(8001)}, "no location is given, only its id"),
+    ],
+    ids=["not-uk", "no-postcode", "guernsey", "no-line", "no-town", "unknown-district",
+         "no-address", "bad-id", "id-only"],
+)  # fmt: skip
+def test_a_location_that_cannot_be_placed_is_skipped_and_named(lookups, tmp_path, location, why):
+    path = ndjson(tmp_path, [service(1, service_at_locations=[location, at(2, address())])])
+    lines = run(path)
+    skipped = [line for line in lines if line.startswith("Skipped")]
+    assert len(skipped) == 1
+    assert skipped[0].startswith(
+        f"Skipped the location {path} line 1/service_at_locations/0/location: "
+    )
+    assert why in skipped[0]
+    assert "Venues: 1 created, 0 updated, 0 unchanged, 1 skipped." in lines
+    assert lines[-1].startswith("Services: 1 created")
+    assert models.Service.objects.get().venues.get().source_id == sid(8002)
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [(100, 101), (0, 0), (40.7, -74.0), ("53.8", None), ("north", "west"), (True, False)],
+    ids=["out-of-range", "null-island", "abroad", "one-only", "words", "booleans"],
+)
+def test_coordinates_that_are_no_place_in_the_uk_are_dropped(
+    lookups, tmp_path, latitude, longitude
+):
+    location = at(1, address(), latitude=latitude, longitude=longitude)
+    lines = run(ndjson(tmp_path, [service(1, service_at_locations=[location])]))
+    venue = models.Venue.objects.get()
+    assert venue.location_is_approximate
+    assert (venue.latitude, venue.longitude) == LS6
+    assert [line for line in lines if line.startswith("Dropped location")]
+
+
+def test_coordinates_in_csv_cells_are_read(lookups, tmp_path):
+    location = at(1, address(), latitude="53.8139", longitude="-1.566")
+    run(ndjson(tmp_path, [service(1, service_at_locations=[location])]))
+    venue = models.Venue.objects.get()
+    assert (venue.latitude, venue.longitude, venue.location_is_approximate) == (
+        53.8139,
+        -1.566,
+        False,
+    )
+
+
+def test_older_feeds_physical_addresses_are_read_and_a_postal_one_is_the_last_resort(
+    lookups, tmp_path
+):
+    older = at(1)
+    older["location"]["postal_addresses"] = [address("LS2 7EW", address_1="PO Box 12")]
+    older["location"]["physical_addresses"] = [address()]
+    postal_only = at(2, address("LS2 7EW", address_1="PO Box 12", address_type="postal"))
+    run(ndjson(tmp_path, [service(1, service_at_locations=[older, postal_only])]))
+    assert dict(models.Venue.objects.values_list("source_id", "address_1")) == {
+        sid(8001): "12 Woodhouse Street",
+        sid(8002): "PO Box 12",
+    }
+
+
+def test_a_location_two_organisations_share_is_a_venue_of_each(lookups, tmp_path):
+    other = {"id": "22222222-2222-4222-8222-222222222222", "name": "Leeds Listening"}
+    records = [
+        service(1, service_at_locations=[at(1, address())]),
+        service(2, organisation=other, service_at_locations=[at(1, address())]),
+    ]
+    run(ndjson(tmp_path, records))
+    run(ndjson(tmp_path, records))
+    venues = models.Venue.objects.order_by("pk")
+    assert [venue.organisation.name for venue in venues] == ["Harbour Counselling", other["name"]]
+    assert [venue.source_id for venue in venues] == [sid(8001), f"{sid(8001)}/{other['id']}"]
+    for row in models.Service.objects.all():
+        assert row.venues.get().organisation == row.organisation
+
+
+def test_on_a_published_listing_a_new_venue_or_a_new_address_is_held(lookups, tmp_path):
+    run(ndjson(tmp_path, [service(1, service_at_locations=[at(1, address())])]))
+    organisation = models.Organisation.objects.get()
+    organisation.status = Status.PUBLISHED
+    organisation.save()
+    moved = at(1, address(address_1="14 Woodhouse Street"))
+    lines = run(ndjson(tmp_path, [service(1, service_at_locations=[moved, at(2, address())])]))
+    assert models.Venue.objects.get().address_1 == "12 Woodhouse Street"
+    assert models.Service.objects.get().venues.count() == 1
+    held = [line for line in lines if line.startswith("Held for an editor:")]
+    assert len(held) == 2
+    assert "address_1" in held[0] and "“14 Woodhouse Street”" in held[0]
+    assert "the venue 12 Woodhouse Street, Leeds" in held[1]
+    organisation.refresh_from_db()
+    assert "lists a new venue of Harbour Counselling" in organisation.editor_notes
+
+
+def test_a_source_change_to_a_drafts_venue_is_made_and_an_editors_is_kept(lookups, tmp_path):
+    run(ndjson(tmp_path, [service(1, service_at_locations=[at(1, address())])]))
+    venue = models.Venue.objects.get()
+    venue.name = "Hyde Park Centre (side door)"
+    venue.save()
+    changed = at(1, address(address_1="14 Woodhouse Street"), name="Hyde Park Centre")
+    changed["location"].update(latitude=53.8139, longitude=-1.566)
+    lines = run(ndjson(tmp_path, [service(1, service_at_locations=[changed])]))
+    venue.refresh_from_db()
+    assert venue.address_1 == "14 Woodhouse Street"
+    assert (venue.latitude, venue.longitude, venue.location_is_approximate) == (
+        53.8139,
+        -1.566,
+        False,
+    )
+    assert venue.name == "Hyde Park Centre (side door)"
+    assert any(line.startswith("Conflict:") and ", name (" in line for line in lines)
+    assert "Venues: 0 created, 1 updated, 0 unchanged, 0 skipped." in lines
+
+
+def test_an_editors_unlinking_of_a_venue_is_kept(lookups, tmp_path):
+    path = ndjson(tmp_path, [service(1, service_at_locations=[at(1, address())])])
+    run(path)
+    row = models.Service.objects.get()
+    row.venues.clear()
+    run(path)
+    assert not row.venues.exists()
+    assert models.Venue.objects.count() == 1
+
+
+def test_the_examples_one_location_is_skipped_for_its_placeholder_address(lookups):
+    """The profile's example location is at "1-30 Main Street, MyCity, ABC 1234" (US), at
+    latitude 100 and longitude 101: no UK place. It is named, and the service imports."""
+    lines = run(EXAMPLES, source="examples")
+    unplaced = [line for line in lines if line.startswith("Skipped the location")]
+    assert len(unplaced) == 1 and "its postcode “ABC 1234” is not a UK postcode" in unplaced[0]
+    assert not models.Venue.objects.exists()
+    assert lines[-1].startswith("Services: 1 created")
+
+
+def test_the_csv_examples_location_with_a_uk_address_is_a_venue(lookups, tmp_path):
+    """The CSV package's location, address and accessibility tables, with the example's
+    placeholder address put in Leeds."""
+    package = package_copy(tmp_path)
+    for name in ("address.csv", "addresses.csv"):
+        path = package / name
+        content = path.read_text(encoding="utf-8").replace("ABC 1234", "LS6 2PY")
+        path.write_text(content.replace("MyCity", "Leeds"), encoding="utf-8")
+    lines = run(package, source="csv")
+    assert "Venues: 1 created, 0 updated, 0 unchanged, 0 skipped." in lines
+    assert "Dropped location outside the UK or out of range: 1." in lines  # 100, 101
+    venue = models.Service.objects.get(name="Community Counselling").venues.get()
+    assert (venue.name, venue.address_1, venue.town, venue.postcode) == (
+        "MyCity Civic Center",
+        "1-30 Main Street",
+        "Leeds",
+        "LS6 2PY",
+    )
+    assert venue.source_id == "3a19ff88-4620-4d17-9830-ac1d859eb5d5"
+    assert venue.accessibility.startswith("The building is equipped with induction loops")
+    assert "Switch hearing aid to T-coil" in venue.accessibility
+    assert (venue.latitude, venue.longitude) == LS6 and venue.location_is_approximate
+
+
+def test_the_export_round_trips_its_venues(db, tmp_path):
+    call_command("seed_directory", verbosity=0)
+    models.Organisation.objects.update(status=Status.PUBLISHED)
+    services = list(models.Service.objects.public().order_by("pk")[:3])
+    leeds = models.Venue.objects.create(
+        organisation=services[0].organisation,
+        name="Hyde Park Centre",
+        address_1="12 Woodhouse Street",
+        town="Leeds",
+        postcode="LS6 2PY",
+        latitude=53.8139,
+        longitude=-1.566,
+        accessibility="Step-free entrance.",
+    )
+    london = models.Venue.objects.create(
+        organisation=services[1].organisation,
+        address_1="1 Upper Street",
+        town="London",
+        postcode="N1 0AA",
+    )
+    services[0].venues.add(leeds)
+    services[1].venues.add(london)
+
+    def venue_facts():
+        return sorted(
+            (
+                service.organisation.name,
+                service.name,
+                venue.name,
+                venue.address_1,
+                venue.town,
+                venue.postcode,
+                venue.latitude,
+                venue.longitude,
+                venue.location_is_approximate,
+                venue.accessibility,
+            )
+            for service in models.Service.objects.filter(is_active=True)
+            for venue in service.venues.all()
+        )
+
+    exported = venue_facts()
+    assert len(exported) == 2
+    call_command("export_openreferral", str(tmp_path / "package"), stdout=io.StringIO())
+    models.Organisation.objects.all().delete()
+    lines = run(tmp_path / "package", source="ourselves")
+    assert not [line for line in lines if line.startswith(("Unmapped", "Skipped"))]
+    assert "Venues: 2 created, 0 updated, 0 unchanged, 0 skipped." in lines
+    assert venue_facts() == exported

@@ -29,6 +29,19 @@ What it promises:
   in its own transaction, with the directory's version moved once a chunk (a dry run is one
   transaction, rolled back). The tables are ANALYZEd at the end.
 
+**Venues.** Each physical location of a service (its ``service_at_locations``, with the
+location's ``addresses``, or ``physical_addresses`` as older feeds name them) becomes a ``Venue``
+of the service's organisation, linked to the service, with its source and its id there: drafts
+with their draft organisation. A venue is public with its organisation, so a published
+listing's new venue, a new link to one and a change to one are held for an editor, never
+published by the import. A location shared by two organisations at the source is a venue of
+each (the second's id at the source is the location's and the organisation's). A location
+without a first line of address, a town, or a UK postcode the directory can place (in the table
+of districts, not the Channel Islands or the Isle of Man) is skipped, named in the report, and
+the service imports without it; virtual locations are no venues, and say nothing. Coordinates
+that are not a place in the UK (out of range, 0,0, abroad) are dropped: the venue then sits at
+its postcode district's middle, marked approximate (``Venue.locate``).
+
 Clean-up of what feeds really send: HTML descriptions become plain paragraphs, placeholder
 emails (``…@noemail.invalid``, ``example.com``) and malformed addresses are dropped, a phone
 number is taken out of text around it ("Bristol Youth MAPS: 0117 332 7111"), numbers written
@@ -39,6 +52,7 @@ in a description are listed in the editor notes to check, ages (-1 or not) and v
 import difflib
 import itertools
 import json
+import math
 import re
 import uuid
 from collections import Counter
@@ -61,7 +75,8 @@ from ..choices import Cost, FaithApproach, Referral, Status
 from ..facets import LOOKUP_FACETS
 from ..history import one_version
 from ..lookups import load_lookups
-from ..models import Organisation, Service
+from ..models import Organisation, Service, Venue
+from ..near import districts, postcodes
 from ..services import refresh_statistics
 from . import reading, vocabulary
 from .vocabulary import ONS_CODES
@@ -119,6 +134,22 @@ RELATION_OF = {facet.param: facet.relation for facet in LOOKUP_FACETS}
 CONTACT_FIELDS = {"website", "email", "phone", "url", "hours"}
 CHOICE_FIELDS = {"cost": Cost, "faith": FaithApproach, "referral": Referral}
 FIELD_OF_CHOICE = {"cost": "cost", "faith": "faith_approach", "referral": "referral"}
+VENUE_FIELDS = [
+    "name",
+    "address_1",
+    "address_2",
+    "town",
+    "postcode",
+    "latitude",
+    "longitude",
+    "accessibility",
+]
+# Where a UK venue can be: a box around Great Britain and Northern Ireland (the Channel Islands
+# and the Isle of Man, outside the coverage, are refused by their postcodes).
+UK_LATITUDES = (49.8, 61.0)
+UK_LONGITUDES = (-8.7, 2.0)
+ADDRESS_KEYS = ("addresses", "physical_addresses", "physical_address", "address")
+POSTAL_KEYS = ("postal_addresses", "postal_address")
 
 
 class RecordError(Exception):
@@ -250,6 +281,17 @@ class Incoming:
     organisation: "Incoming | None" = None  # a service's, when the record holds it
     organisation_id: str = ""  # a service's organisation, by its id at the source
     where: str = ""
+    locations: list = field(default_factory=list)  # a service's physical ones (Located)
+    unplaced: list = field(default_factory=list)  # (where, why) of locations left out
+
+
+@dataclass
+class Located:
+    """A physical location a service is delivered at, in ``Venue``'s fields."""
+
+    source_id: str
+    values: dict
+    where: str
 
 
 class Mapper:
@@ -405,7 +447,125 @@ class Mapper:
             "is_active": STATUSES[status],
             **{param: sorted(keys) for param, keys in facets.items()},
         }
+        self.locations(data.get("service_at_locations"), incoming, where)
         return incoming
+
+    # --- venues
+
+    def locations(self, links, incoming, where):
+        """The service's physical locations, once each; what cannot be placed is named."""
+        seen = set()
+        for index, link in enumerate(links if isinstance(links, list) else []):
+            here = f"{where}/service_at_locations/{index}/location"
+            location = link.get("location") if isinstance(link, dict) else None
+            if not isinstance(location, dict):
+                incoming.unplaced.append((here, "no location is given, only its id"))
+                continue
+            if text(location.get("location_type")).lower() == "virtual":
+                continue  # reached remotely: not a venue
+            try:
+                located = self.location(location, here)
+            except RecordError as error:
+                incoming.unplaced.append((here, str(error)))
+                continue
+            if located.source_id not in seen:
+                seen.add(located.source_id)
+                incoming.locations.append(located)
+
+    def location(self, location, where):
+        source_id = parse_uuid(location.get("id"), "the location")
+        address = self.physical_address(location)
+        if address is None:
+            raise RecordError("the location has no address")
+        address_1 = text(address.get("address_1"), 200)
+        if not address_1:
+            raise RecordError("its address has no first line (address_1)")
+        town = text(address.get("city") or address.get("town"), 100)
+        if not town:
+            raise RecordError("its address has no town or city")
+        given = text(address.get("postal_code") or address.get("postcode"), 40)
+        postcode = self.postcode(given)
+        latitude, longitude = self.coordinates(location)
+        district = districts.find(postcodes.district_of(postcode))
+        if district and (latitude, longitude) == (district.latitude, district.longitude):
+            latitude = longitude = None  # the district's middle (as we export one): approximate
+        if latitude is None and district is None:
+            raise RecordError(
+                f"its postcode “{given}” is in no postcode district the directory knows, and "
+                "it gives no latitude and longitude"
+            )
+        notes = []
+        for item in _objects(location.get("accessibility") or location.get("accessibilities")):
+            for name in ("description", "accessibility", "details"):
+                note = plain_text(item.get(name))
+                if note and note not in notes:
+                    notes.append(note)
+        return Located(
+            source_id,
+            {
+                "name": text(location.get("name"), 200),
+                "address_1": address_1,
+                "address_2": text(address.get("address_2"), 200),
+                "town": town,
+                "postcode": postcode,
+                "latitude": latitude,
+                "longitude": longitude,
+                "accessibility": "\n\n".join(notes),
+            },
+            where,
+        )
+
+    @staticmethod
+    def physical_address(location):
+        """The location's physical address: one typed ``physical`` or untyped first, postal
+        ones last (a post office box is no door)."""
+        found = []
+        for key in ADDRESS_KEYS + POSTAL_KEYS:
+            value = location.get(key)
+            items = [value] if isinstance(value, dict) else _objects(value)
+            for item in items:
+                kind = text(item.get("address_type")).lower()
+                postal = key in POSTAL_KEYS or kind == "postal"
+                found.append((postal, kind != "physical", len(found), item))
+        return min(found, key=lambda entry: entry[:3])[3] if found else None
+
+    @staticmethod
+    def postcode(given):
+        """A UK postcode as Royal Mail writes it (``LS6 2PY``), or a district alone."""
+        typed = postcodes.read(given)
+        if not typed.district:
+            raise RecordError(
+                f"its postcode “{given}” is not a UK postcode"
+                if given
+                else "its address has no postcode"
+            )
+        if postcodes.is_outside_coverage(typed.district):
+            raise RecordError(
+                f"its postcode “{given}” is outside the directory's coverage (the Channel "
+                "Islands and the Isle of Man)"
+            )
+        squeezed = "".join(given.split()).upper()
+        return f"{squeezed[:-3]} {squeezed[-3:]}" if typed.full else typed.district
+
+    def coordinates(self, location):
+        """(latitude, longitude) when both are a place in the UK, else (None, None) (counted
+        when given)."""
+        latitude, longitude = _number(location.get("latitude")), _number(location.get("longitude"))
+        given = location.get("latitude") not in (None, "") or location.get("longitude") not in (
+            None,
+            "",
+        )
+        if latitude is None or longitude is None:
+            if given:
+                self.report.dropped["location without both latitude and longitude"] += 1
+            return None, None
+        inside = UK_LATITUDES[0] <= latitude <= UK_LATITUDES[1] and (
+            UK_LONGITUDES[0] <= longitude <= UK_LONGITUDES[1]
+        )
+        if not inside:
+            self.report.dropped["location outside the UK or out of range"] += 1
+            return None, None
+        return latitude, longitude
 
     def modified(self, value, incoming):
         if not value:
@@ -559,6 +719,17 @@ def _objects(value):
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+def _number(value):
+    """A finite number from a JSON number or a CSV cell, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _uuid_or_none(value):
     try:
         return uuid.UUID(value)
@@ -588,9 +759,11 @@ class Report:
     dry_run: bool = False
     services: Tally = field(default_factory=Tally)
     organisations: Tally = field(default_factory=Tally)
+    venues: Tally = field(default_factory=Tally)
     read: int = 0  # records read, readable or not
     problems: list = field(default_factory=list)  # inputs that could not be read
     skipped: list = field(default_factory=list)  # (where, why)
+    unplaced: list = field(default_factory=list)  # (where, why) of locations left out
     conflicts: list = field(default_factory=list)
     held: list = field(default_factory=list)
     duplicates: list = field(default_factory=list)
@@ -601,6 +774,7 @@ class Report:
         """The report as lines of text, the summary last."""
         out = [f"Could not read {p.where}: {p.error}." for p in self.problems]
         out += [f"Skipped {where}: {why}." for where, why in self.skipped]
+        out += [f"Skipped the location {where}: {why}." for where, why in self.unplaced]
         out += [f"Conflict: {line}" for line in self.conflicts]
         out += [f"Held for an editor: {line}" for line in self.held]
         out += [f"Possible duplicate: {line}" for line in self.duplicates]
@@ -610,6 +784,8 @@ class Report:
             out.append(f"Dropped {what}: {count:,}.")
         if self.dry_run:
             out.append("Dry run: nothing was written.")
+        if self.venues != Tally():
+            out.append(f"Venues: {self.venues}.")
         out.append(f"Services: {self.services}. Organisations: {self.organisations}.")
         return out
 
@@ -647,6 +823,12 @@ class Importer:
         self.touched = []  # (source id, outcome) of organisations the record in hand wrote
         self.noted = {}  # organisations whose notes this chunk added to, by pk
         self.service_slugs = {}  # organisation pk -> its services' slugs, this chunk
+        self.venues = {}  # venues of the chunk's locations, by their id at the source
+        self.venue_links = []  # (service pk, venue pk) of the record in hand's new service
+        self.placed = []  # (venue source id, outcome) of the record in hand
+        self.venues_done = set()  # venues written this run, by their id at the source
+        self.venues_held = set()  # new venues of published listings, held this run
+        self.venue_notes = []  # editor notes for what was held of the record in hand's venues
         self.today = timezone.localdate().isoformat()
 
     def run(self, paths):
@@ -733,10 +915,22 @@ class Importer:
                 source_id__in=[i.source_id for r, i in mapped if r.kind == reading.SERVICE],
             ).prefetch_related(*RELATION_OF.values())
         }
+        keys = set()
+        for _record, incoming in mapped:
+            for located in incoming.locations:
+                keys |= {located.source_id, f"{located.source_id}/{incoming.organisation_id}"}
+        self.venues = {
+            row.source_id: row
+            for row in Venue.objects.filter(source=self.source, source_id__in=keys)
+        }
         links = []  # (facet, service pk, lookup pk) of the chunk's new services
+        venue_links = []  # (service pk, venue pk) of the chunk's new services
         for record, incoming in mapped:
             self.links = []
             self.touched = []
+            self.venue_links = []
+            self.venue_notes = []
+            self.placed = []
             try:
                 with transaction.atomic():
                     if record.kind == reading.ORGANISATION:
@@ -753,13 +947,27 @@ class Importer:
                 self.forget(organisations)
             else:
                 links.extend(self.links)
+                venue_links.extend(self.venue_links)
         self.write_links(links)
+        Service.venues.through.objects.bulk_create(
+            Service.venues.through(service_id=service_pk, venue_id=venue_pk)
+            for service_pk, venue_pk in venue_links
+        )
         self.write_notes()
         self.service_slugs = {}
 
     def forget(self, organisations):
         """After a record's savepoint was rolled back: what it did to its organisation is undone
         in the database, so undo it here too (the next record of the same one tries again)."""
+        for key, outcome in self.placed:
+            self.venues_done.discard(key)
+            tally = self.report.venues
+            setattr(tally, outcome, getattr(tally, outcome) - 1)
+            if outcome == "created":
+                self.venues.pop(key, None)
+            else:
+                self.venues[key] = Venue.objects.get(pk=self.venues[key].pk)
+        self.placed = []
         for source_id, outcome in self.touched:
             self.done.discard(source_id)
             pk = self.pk_of.pop(source_id, None)
@@ -904,6 +1112,9 @@ class Importer:
         )
         row = existing.get(incoming.source_id)
         values = incoming.values
+        self.report.unplaced.extend(incoming.unplaced)
+        self.report.venues.skipped += len(incoming.unplaced)
+        placed = self.place(incoming, organisation)  # (location id, venue or None)
         if row is None:
             scalar = {name: values[name] for name in SERVICE_FIELDS}
             if organisation.status == Status.PUBLISHED and values["is_active"]:
@@ -925,7 +1136,7 @@ class Importer:
                 slug=self.free_slug(values["name"], taken=taken),
                 source=self.source,
                 source_id=incoming.source_id,
-                imported=dict(values),
+                imported={**values, "venues": sorted(key for key, _venue in placed)},
                 **scalar,
             )
             row.full_clean(EXCLUDED, validate_unique=False, validate_constraints=False)
@@ -934,6 +1145,7 @@ class Importer:
             taken.add(row.slug)
             for param in FACET_FIELDS:  # written with the chunk's (write_links)
                 self.links.extend((param, row.pk, pk) for pk in self.pks(param, values[param]))
+            self.venue_links = [(row.pk, venue.pk) for _key, venue in placed if venue]
             existing[incoming.source_id] = row
             tally.created += 1
         else:
@@ -941,6 +1153,7 @@ class Importer:
             label = f"{values['name']} ({organisation.name})"
             before = row.imported
             changed = self.merge(row, incoming, SERVICE_FIELDS + FACET_FIELDS, label, published)
+            new_venues = self.new_links(row, placed, label, incoming.where, published)
             if changed:
                 row._change_reason = f"Updated by an import from {self.source}"
                 row.full_clean(EXCLUDED, validate_unique=False, validate_constraints=False)
@@ -952,7 +1165,9 @@ class Importer:
             else:
                 self.keep_imported(row, before)
                 tally.unchanged += 1
-        if self.add_notes(organisation, incoming.notes + self.held_notes):
+            if new_venues:
+                row.venues.add(*new_venues)
+        if self.add_notes(organisation, incoming.notes + self.held_notes + self.venue_notes):
             self.noted[organisation.pk] = organisation  # written with the chunk's (write_notes)
         self.held_notes = []
 
@@ -963,6 +1178,114 @@ class Importer:
         if row is None or row.pk != pk:
             row = organisations[source_id] = Organisation.objects.get(pk=pk)
         return row
+
+    # --- venues
+
+    def place(self, incoming, organisation):
+        """(location id, venue) for each of the service's locations: a venue made or brought
+        up to date once this run; None for one held for an editor (a published listing's)."""
+        published = organisation.status == Status.PUBLISHED
+        placed = []
+        for located in incoming.locations:
+            key = located.source_id
+            venue = self.venues.get(key)
+            if venue is not None and venue.organisation_id != organisation.pk:
+                key = f"{located.source_id}/{incoming.organisation_id}"  # another's: its own
+                venue = self.venues.get(key)
+            label = f"the venue {located.values['address_1']}, {located.values['town']}"
+            if key in self.venues_done or key in self.venues_held:
+                pass
+            elif venue is None and published:
+                self.venues_held.add(key)
+                self.hold(
+                    f"{organisation.name}, {label} ({located.where})",
+                    f"{self.source} lists a new venue of {organisation.name}, {label} "
+                    f"({located.values['postcode']}): add it if it is right.",
+                )
+            elif venue is None:
+                venue = Venue(
+                    organisation=organisation,
+                    source=self.source,
+                    source_id=key,
+                    imported=dict(located.values),
+                    **located.values,
+                )
+                venue.skip_history_when_saving = True  # see "History" above
+                venue.save()
+                self.venues[key] = venue
+                self.venue_outcome(key, "created")
+            else:
+                self.update_venue(venue, key, located, f"{organisation.name}, {label}", published)
+            placed.append((located.source_id, venue))
+        return placed
+
+    def update_venue(self, venue, key, located, label, published):
+        """What the source changed and no editor has: set on a draft's venue, held on a
+        published one's (the address of a public listing is the listing's)."""
+        last = dict(venue.imported or {})
+        changed = False
+        approximate = venue.location_is_approximate
+        for name in VENUE_FIELDS:
+            value = located.values[name]
+            now = getattr(venue, name)
+            if name in ("latitude", "longitude") and approximate:
+                now = None  # the district's middle, not a place anyone gave
+            if value == last.get(name, _NEVER) or value == now:
+                last[name] = value
+                continue
+            if name in ("latitude", "longitude") and value is None:
+                last[name] = value  # the source gave none: the district's middle stays
+                continue
+            if name in last and now != last[name]:
+                self.report.conflicts.append(
+                    f"{label}, {name} ({located.where}): an editor has it as {_shown(now)}; "
+                    f"the source now says {_shown(value)}. Kept the editor's."
+                )
+            elif published:
+                self.hold(
+                    f"{label}, {name} ({located.where}): {_shown(value)}",
+                    f"{self.source} now gives {label}'s {name} as {_shown(value)}: check it "
+                    "before putting it on the published listing.",
+                )
+            else:
+                setattr(venue, name, value)
+                if name in ("latitude", "longitude"):
+                    venue.location_is_approximate = False
+                changed = True
+            last[name] = value
+        before = venue.imported
+        venue.imported = last
+        if changed:
+            venue._change_reason = f"Updated by an import from {self.source}"
+            venue.save()
+        else:
+            self.keep_imported(venue, before)
+        self.venue_outcome(key, "updated" if changed else "unchanged")
+
+    def venue_outcome(self, key, outcome):
+        self.venues_done.add(key)
+        self.placed.append((key, outcome))
+        tally = self.report.venues
+        setattr(tally, outcome, getattr(tally, outcome) + 1)
+
+    def new_links(self, row, placed, label, where, published):
+        """Venues to link an existing service to: those the source lists now and did not last
+        time (an editor's unlinking stays), held on a published listing."""
+        known = set(row.imported.get("venues", []))
+        row.imported["venues"] = sorted(key for key, _venue in placed)
+        new = [venue for key, venue in placed if key not in known and venue is not None]
+        if new and published:
+            for venue in new:
+                self.hold(
+                    f"{label}, at {venue} ({where})",
+                    f"{self.source} now lists {label} at {venue}: link them if it is right.",
+                )
+            return []
+        return [venue for venue in new if not row.venues.filter(pk=venue.pk).exists()]
+
+    def hold(self, line, note):
+        self.report.held.append(f"{line}.")
+        self.venue_notes.append(f"{NOTE_PREFIX}: {note}")
 
     def pks(self, param, keys):
         by_key = self.lookups.by_key[param]

@@ -87,8 +87,12 @@ def records_of(value, where):
 
 def _one(item, where):
     kind = kind_of(item)
-    if kind == "service_at_location":  # a service delivered somewhere: the service is what we take
-        yield Record(SERVICE, item["service"], f"{where}/service")
+    if kind == "service_at_location":  # a service delivered somewhere: the service, there
+        service = item["service"]
+        if not isinstance(service.get("service_at_locations"), list):
+            at = {name: value for name, value in item.items() if name != "service"}
+            service = {**service, "service_at_locations": [at]}
+        yield Record(SERVICE, service, f"{where}/service")
     elif kind:
         yield Record(kind, item, where)
     else:
@@ -249,6 +253,8 @@ CHILD_TABLES = {
     "attribute": "link_id",
     "organization_identifier": "organization_id",
     "service_at_location": "service_id",
+    "address": "location_id",
+    "accessibility": "location_id",
 }
 KEYED_TABLES = ("organization", "taxonomy_term", "taxonomy", "location")
 UK_PATHS = {
@@ -416,4 +422,20 @@ def service_of(row, tables):
         attributes.append(attribute)
     if attributes:
         service["attributes"] = attributes
+    at = [
+        {**link, "location": location_of(tables["location"][link["location_id"]], tables)}
+        for link in tables["service_at_location"].get(sid, [])
+        if link.get("location_id") in tables["location"]
+    ]
+    if at:
+        service["service_at_locations"] = at
     return service
+
+
+def location_of(row, tables):
+    """A location's rows in the shape the JSON feed gives it."""
+    location = dict(row)
+    for name, many in (("address", "addresses"), ("accessibility", "accessibility")):
+        if tables[name].get(row.get("id")):
+            location[many] = tables[name][row["id"]]
+    return location
