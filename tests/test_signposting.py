@@ -16,9 +16,10 @@ from .factories import (
 )
 
 SHEET_URL = "/signposting/"
-# Version + lookups (the first time) + the chosen services with their organisations + facets.
-SHEET_QUERIES_FIRST = 4
-SHEET_QUERIES = 3
+# Version + lookups (the first time) + the chosen services with their organisations + facets +
+# venues.
+SHEET_QUERIES_FIRST = 5
+SHEET_QUERIES = 4
 
 
 def text_of(response):
