@@ -656,6 +656,78 @@ def test_the_feed_survives_any_id(client, directory, collection, identity):
     assert response.status_code in (200, 404)
 
 
+PROXIMITIES = ["", "0", "-1", "1", "5000", "5e3", "40000", "160000", "160001", "1e400", "nan",
+               "inf", "-inf", "ten", " 100 "]  # fmt: skip
+
+
+@FUZZ
+@given(
+    # Known districts and plain distances twice over, so about a quarter of cases measure.
+    postcode=st.one_of(
+        *[st.sampled_from(["LS6", "ls6 2ab", "LS2 7EW", "N1", "BD8"])] * 2,
+        postcode_like,
+        st.sampled_from(HOSTILE),
+        st.text(max_size=12),
+    ),
+    proximity=st.one_of(
+        st.sampled_from(PROXIMITIES),
+        *[st.integers(1, 200_000).map(str)] * 2,
+        st.floats().map(str),
+        st.integers(-(10**6), 10**6).map(str),
+        st.text(max_size=8),
+    ),
+)
+def test_the_feed_near_a_postcode_answers_any_value_nearest_first_or_a_clear_error(
+    client, directory, postcode, proximity
+):
+    """/service_at_locations?postcode=…&proximity=…: a page of venues in order of distance
+    from the district's middle, or a 400 that says why, never a server error."""
+    from organisations.near import distance, districts, postcodes
+
+    if not models.Venue.objects.exists():  # once: the seeded directory has none
+        for n, (postcode_at, latitude, longitude) in enumerate(
+            [("LS6 2PY", 53.8139, -1.566), ("LS2 7EW", None, None), ("N1 0AA", 51.5362, -0.1)]
+        ):
+            directory.services.order_by("pk")[0].venues.add(
+                models.Venue.objects.create(
+                    organisation=directory,
+                    address_1=f"{n} High Street",
+                    town="Leeds",
+                    postcode=postcode_at,
+                    latitude=latitude,
+                    longitude=longitude,
+                )
+            )
+    pairs = [("postcode", encode(postcode)), ("proximity", encode(proximity))]
+    qs = query_string(pairs)
+    response = client.get("/api/oruk/service_at_locations", QUERY_STRING=qs)
+    assert_json_answer(response, qs)
+    body = json.loads(response.content)
+    if response.status_code == 400:
+        assert body["status"] == 400 and body["error"].strip()
+        event("refused")
+        return
+    assert response.status_code == 200
+    typed = postcodes.read(postcode)
+    centre = districts.find(typed.district) if typed.district else None
+    if centre is None:  # no postcode at all: every service-at-location, by service
+        assert not postcode.strip()
+        event("no postcode")
+        return
+    event("near")
+    assert all(item["location"]["location_type"] == "physical" for item in body["contents"])
+    miles = [
+        distance.miles_between(
+            (centre.latitude, centre.longitude),
+            (item["location"]["latitude"], item["location"]["longitude"]),
+        )
+        for item in body["contents"]
+    ]
+    assert miles == sorted(miles)
+    limit = float(proximity) if proximity.strip() else 40_000
+    assert all(m * distance.METRES_PER_MILE <= limit * 1.0001 for m in miles)
+
+
 # --- The importer: any record, any shape ------------------------------------------------------
 
 JSON_VALUES = st.recursive(
