@@ -442,7 +442,7 @@ class Command(BaseCommand):
         organisations = [organisation for organisation, _ in made]
         Organisation.objects.bulk_create(organisations, batch_size=BATCH)  # sets their pks
 
-        services, facets, venues, at = [], [], [], []
+        services, facets, venues, venue_links = [], [], [], []
         for organisation, topics in made:
             made_services = list(generator.services(organisation, topics))
             organisation_venues, service_venues = generator.venues(organisation, made_services)
@@ -450,7 +450,7 @@ class Command(BaseCommand):
             for service, service_facets in made_services:
                 services.append(service)
                 facets.append(service_facets)
-            at += service_venues
+            venue_links += service_venues
         Service.objects.bulk_create(services, batch_size=BATCH)
         Venue.objects.bulk_create(venues, batch_size=BATCH)
 
@@ -465,7 +465,7 @@ class Command(BaseCommand):
         copy_rows(
             field.remote_field.through,
             (field.m2m_column_name(), field.m2m_reverse_name()),
-            [(service.pk, venue.pk) for service, venue in at],
+            [(service.pk, venue.pk) for service, venue in venue_links],
         )
         refresh_listing([service.pk for service in services])
         return {"services": len(services), "links": links, "venues": len(venues)}
