@@ -68,7 +68,8 @@ def service_of(derived, mask):
 
 
 def pair_id(service_pk, venue_pk):
-    """The id of a service's service-at-location at one of its venues."""
+    """The id of a service's service-at-location at one of its venues (primary keys below 2**30
+    and 2**32: a billion services, four billion venues)."""
     return uuid.UUID(int=PAIR_MASK ^ (service_pk << VENUE_BITS | venue_pk))
 
 

@@ -286,7 +286,8 @@ def entry(service_pk, venue_pk=0):
 
 
 def entries_of(query, services):
-    """The list's entries for the services the query's filters leave: two queries."""
+    """The list's entries for the services the query's filters leave: two queries (one near a
+    postcode)."""
     links = serialise.public_venue_links().filter(service__in=services)
     if query.near:
         return near_entries(query, links)
