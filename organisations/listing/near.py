@@ -39,6 +39,8 @@ from .finders import ListingTableFinder, Row
 IN_PERSON, REGION, REMOTE = "in-person", "region", "remote"
 GROUPS = (IN_PERSON, REGION, REMOTE)
 REMOTE_MODES = ("phone", "text", "live-chat", "video", "email")
+# The rings of the first group nearest first on PostgreSQL (ListingNearFinder._nearest), in miles.
+RINGS = (1, 2, 5, 10, 25)
 ENGLISH_REGIONS = {
     "north-east", "north-west", "yorkshire-and-the-humber", "east-midlands", "west-midlands",
     "east-of-england", "london", "south-east", "south-west",
@@ -217,16 +219,38 @@ class ListingNearFinder(NearFinder):
             cursor.execute(statement, params)
             return cursor.fetchall()
 
+    def _nearest(self, where, params, limit):
+        """The first group nearest first, in rings (sql.RING): out to the radius only when the
+        inner rings do not fill the page."""
+        latitude, longitude = self.district.latitude, self.district.longitude
+        edges = [miles for miles in RINGS if miles < self.radius] + [self.radius]
+        rings, values, inner = [], [], -1
+        for outer in edges:
+            ranges = box(latitude, longitude, outer)
+            rings.append(sql.RING.format(where=where))
+            values += [
+                *self.miles_params,
+                *ranges["latitude__range"], *ranges["longitude__range"],
+                *params, inner, outer,
+            ]  # fmt: skip
+            inner = outer
+        statement = sql.NEAREST_IN_RINGS.format(rings=" UNION ALL ".join(rings))
+        return self._fetch(statement, [*values, limit])
+
     def ordered_ids(self, limit):
         where, params = self.listing.where()
-        order = {
-            Sort.NEAREST: sql.BY_DISTANCE,
-            Sort.RECENTLY_VERIFIED: sql.NEAR_BY_LAST_CHECK,
-        }.get(self.ordering, sql.NEAR_BY_NAME)
-        statement = sql.NEAR_ORGANISATIONS.format(where=where, order=order)
-        near = self._fetch(
-            statement, [*self.miles_params, *self.box_params, *params, self.radius, limit]
-        )
+        if self.ordering == Sort.NEAREST:
+            near = self._nearest(where, params, limit)
+        else:
+            order = (
+                sql.NEAR_BY_LAST_CHECK
+                if self.ordering == Sort.RECENTLY_VERIFIED
+                else (sql.NEAR_BY_NAME)
+            )
+            statement = sql.NEAR_ORGANISATIONS.format(where=where, order=order)
+            near = self._fetch(
+                statement, [*self.miles_params, *self.box_params, *params, self.radius, limit]
+            )
         found = [(pk, IN_PERSON) for (pk,) in near]
         by = sql.BY_LAST_CHECK if self.ordering == Sort.RECENTLY_VERIFIED else sql.BY_NAME
         for group, keys in (
