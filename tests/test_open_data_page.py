@@ -50,6 +50,13 @@ def test_the_example_requests_are_ones_the_feed_answers(client, lookups):
     for example in examples:
         response = client.get(example)
         assert response.status_code == 200, example
+    places = reverse("openreferral:service-at-locations")
+    (near,) = re.findall(rf'href="({re.escape(places)}\?[^"]*)"', html)
+    near = near.replace("&amp;", "&")
+    assert "postcode=LS6" in near and "proximity=" in near
+    response = client.get(near)
+    assert response.status_code == 200, near
+    assert "contents" in response.json()
 
 
 def test_every_taxonomy_of_the_feed_is_on_the_page_with_its_terms(client, lookups):
