@@ -440,9 +440,7 @@ class Venue(Imported):
     """A place where an organisation's services are delivered in person. Public with its
     organisation; an imported venue arrives with its (draft) organisation."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="venues"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="venues")
     uuid = identity_field()
     name = models.CharField(
         max_length=200, blank=True, help_text="The building or centre, if it has a name."
@@ -507,13 +505,13 @@ class Venue(Imported):
         if not typed.full and not typed.district:
             raise ValidationError({"postcode": "Enter a UK postcode, such as LS2 7EW."})
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(
-                {"longitude": "Give both latitude and longitude, or neither."}
-            )
+            raise ValidationError({"longitude": "Give both latitude and longitude, or neither."})
         if self.latitude is None and districts.find(typed.district) is None:
             raise ValidationError(
-                {"postcode": f"The postcode district {typed.district} is not in the table of "
-                 "districts: give the latitude and longitude."}
+                {
+                    "postcode": f"The postcode district {typed.district} is not in the table of "
+                    "districts: give the latitude and longitude."
+                }
             )
 
     @property

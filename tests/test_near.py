@@ -476,8 +476,9 @@ def test_an_organisations_page_and_the_sheet_give_each_venues_address(client, ne
     assert '<span class="app-nowrap">LS2 7EW</span>' in content
     assert "Access: <span>Step-free entrance</span>" in content
     counselling = leeds.services.get(name="Leeds counselling")
-    sheet = client.get(f"/signposting/?service={counselling.pk}").content.decode()
-    assert "Hyde Park Centre, 1 Example Street, Leeds" in sheet
+    sheet = " ".join(client.get(f"/signposting/?service={counselling.pk}").content.decode().split())
+    assert "Hyde Park Centre, 1 Example Street, Leeds</span> <span" in sheet
+    assert "Access: <span>Step-free entrance</span>" in sheet
     phone_line = leeds.services.get(name="Leeds phone line")
     assert (
         "1 Example Street"
@@ -548,6 +549,4 @@ def test_both_finders_agree_on_postgresql(near_leeds, query):
     for pk, row in by_models.items():
         other = by_listing[pk]
         assert (other.matching, other.public_count) == (row.matching, row.public_count)
-        assert {s: round(m, 6) for s, (m, _v) in other.places.items()} == {
-            s: round(m, 6) for s, (m, _v) in row.places.items()
-        }
+        assert other.places == row.places

@@ -36,7 +36,7 @@ class Row:
 
     matching: list
     public_count: int
-    places: dict = field(default_factory=dict)  # near a postcode: service id -> (miles, venue)
+    places: dict = field(default_factory=dict)  # near a postcode: service id -> near.Nearby
 
 
 class Finder(Protocol):

@@ -71,9 +71,7 @@ def cards(version, ids, rows, lookups, heading_level=2):
         if row is not None:  # gone between two queries: leave it out
             shown = tuple(row.matching[:SERVICES_PER_CARD])
             places = tuple(
-                (service, distance_words(*row.places[service]))
-                for service in shown
-                if service in row.places
+                (service, row.places[service]) for service in shown if service in row.places
             )
             keys[pk] = (
                 "card", language, pk, shown, len(row.matching), row.public_count, places,
@@ -91,7 +89,7 @@ def cards(version, ids, rows, lookups, heading_level=2):
             if organisation is None:
                 continue
             _card, _language, _pk, shown, matching, public_count, places, level = keys[pk]
-            nearby = dict(places)
+            nearby = {service: distance_words(place) for service, place in places}
             organisation.shown_services = []
             for service_pk in shown:
                 if service_pk in services:

@@ -19,6 +19,7 @@ A page costs one query per group it reaches and two for its cards, whatever the 
 
 import math
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Q
@@ -30,7 +31,8 @@ from directory.languages import shown_name
 
 from ..choices import Sort
 from ..facets import COMMA, FACETS, KEY_BASE
-from ..models import Organisation, Service, Venue
+from ..models import Organisation, Service
+from ..near import postcodes
 from ..near.distance import EARTH_RADIUS_MILES, box, miles_from
 from . import sql
 from .filters import ListFilter
@@ -40,11 +42,27 @@ IN_PERSON, REGION, REMOTE = "in-person", "region", "remote"
 GROUPS = (IN_PERSON, REGION, REMOTE)
 REMOTE_MODES = ("phone", "text", "live-chat", "video", "email")
 # The rings of the first group nearest first on PostgreSQL (ListingNearFinder._nearest), in miles.
-RINGS = (1, 2, 5, 10, 25)
+RINGS = (0.25, 0.5, 1, 2, 5, 10, 25)
 ENGLISH_REGIONS = {
     "north-east", "north-west", "yorkshire-and-the-humber", "east-midlands", "west-midlands",
     "east-of-england", "london", "south-east", "south-west",
 }  # fmt: skip
+
+
+class Nearby(NamedTuple):
+    """How far a service's nearest venue is, as a card shows it (``distance_words``)."""
+
+    distance: float  # miles, rounded as shown: to a tenth under ten miles, whole from ten
+    place: str  # its town and district: "Leeds LS2"
+    approximate: bool  # the venue is at its district's middle
+
+    @classmethod
+    def of(cls, miles, town, postcode, approximate):
+        shown = round(miles, 1)
+        if shown >= 10:
+            shown = float(round(miles))
+        district = postcodes.district_of(postcode)
+        return cls(shown, " ".join(part for part in (town, district) if part), bool(approximate))
 
 
 def region_keys(district):
@@ -155,7 +173,7 @@ class NearFinder:
 
     def rows(self, ids):
         """Each organisation's services in any group, nearest first then by name, and how far
-        each near one is (``Row.places``: service id -> (miles, venue))."""
+        each near one is (``Row.places``: service id -> Nearby)."""
         if not ids:
             return {}
         found = {pk: Row(matching=[], public_count=0) for pk in ids}
@@ -167,7 +185,11 @@ class NearFinder:
             .order_by("service_id", "miles", "venue_id")
         )
         for link in links:
-            nearest.setdefault(link.service_id, (link.miles, link.venue))
+            if link.service_id not in nearest:
+                venue = link.venue
+                nearest[link.service_id] = Nearby.of(
+                    link.miles, venue.town, venue.postcode, venue.location_is_approximate
+                )
         listed = Q(pk__in=list(nearest)) | Q(pk__in=self.in_region()) | Q(pk__in=self.remote())
         services = (
             Service.objects.filter(organisation_id__in=ids, is_active=True)
@@ -181,7 +203,9 @@ class NearFinder:
             if matched:
                 row.matching.append(pk)
         for row in found.values():
-            row.matching.sort(key=lambda pk: (pk not in nearest, nearest.get(pk, (0,))[0]))
+            row.matching.sort(
+                key=lambda pk: (pk not in nearest, nearest[pk].distance if pk in nearest else 0)
+            )
             row.places = {pk: nearest[pk] for pk in row.matching if pk in nearest}
         return found
 
@@ -277,11 +301,9 @@ class ListingNearFinder(NearFinder):
         links = self._fetch(
             statement, [*self.miles_params, list(ids), *self.box_params, *params, self.radius]
         )
-        for service_id, venue_id, town, postcode, approximate, miles in links:
-            venue = Venue(
-                pk=venue_id, town=town, postcode=postcode, location_is_approximate=approximate
-            )
-            nearest.setdefault(service_id, (miles, venue))
+        for service_id, _venue_id, town, postcode, approximate, miles in links:
+            if service_id not in nearest:
+                nearest[service_id] = Nearby.of(miles, town, postcode, approximate)
         grouped = (
             f"{where} AND (service_id = ANY(%s) OR {sql.HAS_ANY_KEY} "
             f"OR ({sql.HAS_ANY_KEY} AND {sql.HAS_ANY_KEY}))"
@@ -295,18 +317,21 @@ class ListingNearFinder(NearFinder):
             ],
         ):  # fmt: skip
             row = Row(matching=list(matching or []), public_count=count)
-            row.matching.sort(key=lambda pk: (pk not in nearest, nearest.get(pk, (0,))[0]))
+            row.matching.sort(
+                key=lambda pk: (pk not in nearest, nearest[pk].distance if pk in nearest else 0)
+            )
             row.places = {pk: nearest[pk] for pk in row.matching if pk in nearest}
             found[organisation_id] = row
         return found
 
 
-def distance_words(miles, venue):
+def distance_words(nearby):
     """How far and where, as a card says it: "2.4 miles away · Leeds LS2" (one decimal under ten
     miles, whole miles from ten), "About …" when the venue's location is its district's centre."""
+    miles = nearby.distance
     if miles < 10:
-        distance = number_format(round(miles, 1), decimal_pos=1)
-        if venue.location_is_approximate:
+        distance = number_format(miles, decimal_pos=1)
+        if nearby.approximate:
             # Translators: %(miles)s is a distance with one decimal, such as "2.4"; %(place)s
             # is a town and postcode district, such as "Leeds LS2".
             text = gettext("About %(miles)s miles away · %(place)s")
@@ -317,7 +342,7 @@ def distance_words(miles, venue):
     else:
         whole = round(miles)
         distance = number_format(whole)
-        if venue.location_is_approximate:
+        if nearby.approximate:
             text = ngettext(
                 "About %(miles)s mile away · %(place)s",
                 "About %(miles)s miles away · %(place)s",
@@ -327,7 +352,7 @@ def distance_words(miles, venue):
             text = ngettext(
                 "%(miles)s mile away · %(place)s", "%(miles)s miles away · %(place)s", whole
             )
-    return text % {"miles": distance, "place": venue.place}
+    return text % {"miles": distance, "place": nearby.place}
 
 
 def group_heading(group, district, radius, lookups):

@@ -74,8 +74,12 @@ def load():
 def sync(using="default"):
     """Make ``PostcodeDistrict`` hold exactly the shipped table; a no-op when it does already.
     Returns how many rows it wrote."""
+    from django.db import connections
+
     from ..models import PostcodeDistrict
 
+    if PostcodeDistrict._meta.db_table not in connections[using].introspection.table_names():
+        return 0  # migrated only part of the way, to before the table
     districts = load()
     table = PostcodeDistrict.objects.using(using)
     if table.count() == len(districts) and table.filter(outcode="ZE3").exists():

@@ -9,6 +9,7 @@ postcodes of the same shape but are outside the directory's coverage (data/READM
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DISTRICT = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _INWARD = r"[0-9][A-Z]{2}"
@@ -47,6 +48,7 @@ def is_outside_coverage(district):
     return bool(area) and area.group(0) in OUTSIDE_COVERAGE
 
 
+@lru_cache(maxsize=10_000)
 def district_of(postcode):
     """The district of a venue's postcode as stored ("LS2 7EW" → "LS2"), or "" for none."""
     return read(postcode).district
