@@ -244,22 +244,23 @@ class ListingNearFinder(NearFinder):
             return cursor.fetchall()
 
     def _nearest(self, where, params, limit):
-        """The first group nearest first, in rings (sql.RING): out to the radius only when the
-        inner rings do not fill the page."""
+        """The first group nearest first, in rings (sql.NEAREST_BY_RINGS): out to the radius
+        only when the inner rings do not fill the page."""
         latitude, longitude = self.district.latitude, self.district.longitude
         edges = [miles for miles in RINGS if miles < self.radius] + [self.radius]
-        rings, values, inner = [], [], -1
+        inners, lat_from, lat_to, lon_from, lon_to = [], [], [], [], []
+        inner = -1.0
         for outer in edges:
             ranges = box(latitude, longitude, outer)
-            rings.append(sql.RING.format(where=where))
-            values += [
-                *self.miles_params,
-                *ranges["latitude__range"], *ranges["longitude__range"],
-                *params, inner, outer,
-            ]  # fmt: skip
-            inner = outer
-        statement = sql.NEAREST_IN_RINGS.format(rings=" UNION ALL ".join(rings))
-        return self._fetch(statement, [*values, limit])
+            inners.append(inner)
+            lat_from.append(ranges["latitude__range"][0])
+            lat_to.append(ranges["latitude__range"][1])
+            lon_from.append(ranges["longitude__range"][0])
+            lon_to.append(ranges["longitude__range"][1])
+            inner = float(outer)
+        statement = sql.NEAREST_BY_RINGS.format(where=where)
+        arrays = [inners, [float(e) for e in edges], lat_from, lat_to, lon_from, lon_to]
+        return self._fetch(statement, [*arrays, *self.miles_params, *params, limit])
 
     def ordered_ids(self, limit):
         where, params = self.listing.where()

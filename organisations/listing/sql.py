@@ -120,18 +120,23 @@ NEAR_ORGANISATIONS = (
     "ORDER BY {order} LIMIT %s"
 )
 BY_DISTANCE = "miles, organisation_id"
-# Nearest first, in rings: the organisations whose nearest venue is within 1 mile, then 1 to 2
-# miles, and so on out to the radius, each ring in distance order. PostgreSQL runs UNION ALL's
-# parts in turn and stops when the page is full, so a page near a town centre reads the venues
-# of its first rings only, not every venue within the radius. Parameters of a ring: MILES's,
-# IN_THE_BOX's (the ring's outer box), the conditions', the ring's inner and outer distance.
-RING = (
-    "(SELECT organisation_id FROM (SELECT l.organisation_id, "
-    f"min({MILES}) AS miles FROM {VENUES_OF_LISTED} WHERE {IN_THE_BOX} AND {{where}} "
-    "GROUP BY l.organisation_id) near WHERE miles > %s AND miles <= %s "
-    "ORDER BY miles, organisation_id)"
+# Nearest first, in rings: the organisations whose nearest venue is within a quarter of a mile,
+# then a quarter to half a mile, and so on out to the radius, each ring in distance order, so a
+# page near a town centre reads the venues of its first rings only, not every venue within the
+# radius. One statement, planned once: the ring query is a LATERAL subquery run for each
+# ring of an unnest() in turn (a nested loop keeps their order), and the LIMIT stops the loop when
+# the page is full. Parameters: the rings' inner and outer distances and their boxes' latitude
+# and longitude ranges (six arrays), MILES's, the conditions', the limit.
+NEAREST_BY_RINGS = (
+    "SELECT near.organisation_id FROM unnest(%s::float8[], %s::float8[], %s::float8[], "
+    "%s::float8[], %s::float8[], %s::float8[]) AS ring(inner_miles, outer_miles, lat_from, "
+    "lat_to, lon_from, lon_to) CROSS JOIN LATERAL (SELECT organisation_id FROM ("
+    f"SELECT l.organisation_id, min({MILES}) AS miles FROM {VENUES_OF_LISTED} "
+    "WHERE v.latitude BETWEEN ring.lat_from AND ring.lat_to "
+    "AND v.longitude BETWEEN ring.lon_from AND ring.lon_to AND {where} "
+    "GROUP BY l.organisation_id) r WHERE miles > ring.inner_miles AND miles <= ring.outer_miles "
+    "ORDER BY miles, organisation_id) near LIMIT %s"
 )
-NEAREST_IN_RINGS = "SELECT organisation_id FROM ({rings}) rings LIMIT %s"
 NEAR_BY_NAME = "sort_name, organisation_id"
 NEAR_BY_LAST_CHECK = "last_verified DESC NULLS LAST, sort_name, organisation_id"
 # The later groups leave out the organisations of the groups before them (at most a page's).
