@@ -6,9 +6,7 @@ import re
 _CARD = re.compile(r'<article class="app-card">(.*?)</article>', re.S)
 # On a page in another language, what organisations wrote is marked with its own lang and dir.
 # Near a postcode, cards sit under their group's heading, a level down (h3, services h4).
-_TITLE = re.compile(
-    r'<h([23]) class="app-card__title"><a href="[^"]*"[^>]*>(.*?)</a></h\1>', re.S
-)
+_TITLE = re.compile(r'<h([23]) class="app-card__title"><a href="[^"]*"[^>]*>(.*?)</a></h\1>', re.S)
 # A service's heading holds the checkbox that puts it on a signposting sheet.
 _SERVICE = re.compile(
     r"<h([34])><label><input [^>]*> (?:<span [^>]*>)?(.*?)(?:</span>)?</label></h\1>", re.S

@@ -260,9 +260,7 @@ def assert_listed(client, response):
 
 # What people type for "near": postcodes and districts in any case and spacing, and near misses.
 postcode_like = st.builds(
-    lambda area, digits, tail, space, inward, case: case(
-        f"{area}{digits}{tail}{space}{inward}"
-    ),
+    lambda area, digits, tail, space, inward, case: case(f"{area}{digits}{tail}{space}{inward}"),
     st.sampled_from(["LS", "E", "EC", "W", "B", "BD", "CH", "JE", "GY", "IM", "ZZ", "Q", ""]),
     st.sampled_from(["1", "6", "10", "99", "0", "123", ""]),
     st.sampled_from(["", "A", "W", "%", "1"]),

@@ -40,8 +40,9 @@ SEARCH_WORDS = 4 if connection.vendor == "postgresql" else 0
 SEARCH_LATER_GROUPS = 1 if connection.vendor == "postgresql" else 0
 SEARCH_NOT_RUN = 1 if connection.vendor == "postgresql" else 0
 # Detail: version + lookups + the organisation + its services' ids + the services not rendered
-# yet + their facets + their venues; later requests at the same version reuse each service as rendered
-# (organisations/listing/fragments.py), so they read the organisation and the ids, nothing more.
+# yet + their facets + their venues; later requests at the same version reuse each service as
+# rendered (organisations/listing/fragments.py), so they read the organisation and the ids,
+# nothing more.
 DETAIL_QUERIES_FIRST = 7
 DETAIL_QUERIES = 3
 
