@@ -64,10 +64,8 @@ class OrganisationListView(CachedPageMixin, TemplateView):
                 else ""
             ),
             count_in_words=count_in_words(page.paginator, list_request.has_filters),
-            cards=cards,
-            near_groups=(
-                near_groups(finder, page.object_list, rows, cards, list_request) if near else None
-            ),
+            cards=[html for _pk, html in cards],
+            near_groups=near_groups(finder, cards, list_request) if near else None,
             filter_form=fragments.filter_form(list_request),
             corrected_search=finder.corrected,
             notices=[*list_request.notices, *([page_notice] if page_notice else [])],
@@ -95,11 +93,11 @@ def near_district_url(request):
     return f"{request.path}?{query.urlencode()}"
 
 
-def near_groups(finder, ids, rows, cards, list_request):
-    """The page's cards in their groups (listing/near.py), each with its heading, in order."""
+def near_groups(finder, cards, list_request):
+    """The page's cards (``(id, html)`` pairs) in their groups (listing/near.py), each with its
+    heading, in order."""
     groups = []
-    shown = [pk for pk in ids if pk in rows]
-    for pk, card in zip(shown, cards, strict=False):
+    for pk, card in cards:
         group = finder.groups.get(pk)
         if not groups or groups[-1]["group"] != group:
             heading = near.group_heading(

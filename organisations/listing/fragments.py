@@ -58,7 +58,8 @@ def compact(html):
 
 
 def cards(version, ids, rows, lookups, heading_level=2):
-    """The page's cards, in order: reused when rendered before at this version.
+    """The page's cards, in order, each with its organisation's id: (id, html) pairs, reused
+    when rendered before at this version. An organisation gone between two queries has none.
 
     Near a postcode a card also says how far each shown service's nearest venue is
     (``Row.places``, near.py), and sits under its group's heading (``heading_level`` 3).
@@ -102,7 +103,7 @@ def cards(version, ids, rows, lookups, heading_level=2):
             html = compact(template.render(context))
             KEPT.put(version, keys[pk], html)
             found[keys[pk]] = html
-    return [found[keys[pk]] for pk in ids if keys.get(pk) in found]
+    return [(pk, found[keys[pk]]) for pk in ids if keys.get(pk) in found]
 
 
 def services_in_full(version, organisation, service_ids, lookups):
