@@ -7,10 +7,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-# Tables outside Django's models (migrations 0006 and 0007, PostgreSQL only) that the flush after
-# each transactional test does not empty, their triggers not firing on TRUNCATE: the tests that
-# commit data (browser tests, servers, PgBouncer) empty them themselves.
-LISTING_TABLES = "organisations_listing, organisations_listing_word, organisations_searchword"
+# Tables outside Django's models (migrations 0006, 0007 and 0018, PostgreSQL only) that the flush
+# after each transactional test does not empty, their triggers not firing on TRUNCATE: the tests
+# that commit data (browser tests, servers, PgBouncer) empty them themselves.
+LISTING_TABLES = (
+    "organisations_listing, organisations_listing_word, organisations_searchword, "
+    "organisations_listing_place"
+)
 
 
 def limit_client_id(address):

@@ -6,9 +6,9 @@ bulk loads do, then compare the table with a rebuild from the source tables.
 """
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from organisations.models import Organisation, Service
+from organisations.models import Organisation, Service, Venue
 
 from .factories import OrganisationFactory, ServiceFactory
 
@@ -135,3 +135,104 @@ def test_the_names_words_are_those_of_the_names(db):
     assert assert_true_to_the_source()
     assert {word for word, *_ in word_rows()} == {"sakoon", "care", "islam", "counsel"}
     assert {row[3] for row in word_rows()} == {service.pk}
+
+
+# --- The place rows of near me (migration 0018) ---------------------------------------------------
+
+PLACE_COLUMNS = "service_id, venue_id, latitude, longitude, town, postcode, location_is_approximate"
+
+
+def place_rows():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {PLACE_COLUMNS} FROM organisations_listing_place ORDER BY service_id, venue_id"
+        )
+        return cursor.fetchall()
+
+
+def places_of_the_source():
+    """What organisations_listing_place must hold: each link of a service to a venue, with the
+    venue's location and place as they are now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sv.service_id, v.id, v.latitude, v.longitude, v.town, v.postcode, "
+            "v.location_is_approximate FROM organisations_service_venues sv "
+            "JOIN organisations_venue v ON v.id = sv.venue_id ORDER BY sv.service_id, v.id"
+        )
+        return cursor.fetchall()
+
+
+def assert_places_true_to_the_source():
+    rows = place_rows()
+    assert rows == places_of_the_source()
+    return rows
+
+
+def venue_of(
+    organisation, town="Leeds", postcode="LS2 7EW", latitude=53.8067, longitude=-1.555, **extra
+):
+    return Venue.objects.create(
+        **extra,
+        organisation=organisation,
+        address_1="1 Example Street",
+        town=town,
+        postcode=postcode,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+def test_every_kind_of_change_reaches_the_place_rows(db):
+    organisation = OrganisationFactory(name="Leeds Circle")
+    service, other = (
+        ServiceFactory(organisation=organisation),
+        ServiceFactory(organisation=organisation),
+    )
+    leeds, bradford = (
+        venue_of(organisation),
+        venue_of(organisation, "Bradford", "BD8 7AA", None, None),
+    )
+    assert assert_places_true_to_the_source() == []  # a venue no service is at has none
+
+    service.venues.add(leeds, bradford)  # links added
+    other.venues.add(leeds)
+    rows = assert_places_true_to_the_source()
+    assert {(row[0], row[4]) for row in rows} == {
+        (service.pk, "Leeds"), (service.pk, "Bradford"), (other.pk, "Leeds"),
+    }  # fmt: skip
+    assert [row[6] for row in rows if row[1] == bradford.pk] == [True]  # at its centroid
+
+    leeds.latitude, leeds.longitude, leeds.town = 53.8200, -1.5800, "Headingley"  # a venue moved
+    leeds.save()
+    assert {row[4] for row in assert_places_true_to_the_source() if row[1] == leeds.pk} == {
+        "Headingley"
+    }
+    Venue.objects.filter(pk=bradford.pk).update(postcode="BD1 1AA")  # bulk, no signals
+    assert_places_true_to_the_source()
+
+    service.venues.remove(bradford)  # a link removed
+    assert_places_true_to_the_source()
+    leeds.delete()  # a venue removed, with its links
+    assert assert_places_true_to_the_source() == []
+
+    service.venues.add(bradford)
+    Service.objects.filter(pk=service.pk).delete()  # a service removed, with its links
+    assert assert_places_true_to_the_source() == []
+
+
+def test_a_link_written_before_its_venue_has_its_place(db):
+    """A bulk load may write the links first: their foreign key waits for the end of the
+    transaction, and the venue's insert adds their rows."""
+    organisation = OrganisationFactory()
+    service = ServiceFactory(organisation=organisation)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) + 1000 FROM organisations_venue")
+        (venue_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO organisations_service_venues (service_id, venue_id) VALUES (%s, %s)",
+            [service.pk, venue_id],
+        )
+        assert place_rows() == []  # no venue yet: nothing to place
+        venue_of(organisation, id=venue_id)
+    rows = assert_places_true_to_the_source()
+    assert [(row[0], row[1]) for row in rows] == [(service.pk, venue_id)]

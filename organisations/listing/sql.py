@@ -104,12 +104,13 @@ MILES = (
     "(%s * asin(sqrt(power(sin((radians(v.latitude) - %s) / 2), 2) + "
     "%s * cos(radians(v.latitude)) * power(sin((radians(v.longitude) - %s) / 2), 2))))"
 )
-# A venue inside the box around the centre (the venue_location index). Parameters: the latitudes'
-# and longitudes' ranges.
+# A venue inside the box around the centre (the place rows' location index). Parameters: the
+# latitudes' and longitudes' ranges.
 IN_THE_BOX = "v.latitude BETWEEN %s AND %s AND v.longitude BETWEEN %s AND %s"
+# The listed services' venues: migration 0018's rows, one per service at a venue, with the venue's
+# location and place, joined to the listing rows of the services that match.
 VENUES_OF_LISTED = (
-    "organisations_listing l JOIN organisations_service_venues sv ON sv.service_id = l.service_id "
-    "JOIN organisations_venue v ON v.id = sv.venue_id"
+    "organisations_listing_place v JOIN organisations_listing l ON l.service_id = v.service_id"
 )
 # The first group: organisations with a matching service at a venue within the radius. Parameters:
 # MILES's, IN_THE_BOX's, the conditions', the radius, the limit.
@@ -141,12 +142,18 @@ NEAR_BY_NAME = "sort_name, organisation_id"
 NEAR_BY_LAST_CHECK = "last_verified DESC NULLS LAST, sort_name, organisation_id"
 # The later groups leave out the organisations of the groups before them (at most a page's).
 NOT_ALREADY_LISTED = "NOT organisation_id = ANY(%s)"
-# The page's near links: each matching service of the page's organisations at a venue within the
-# radius, with the venue's place. Parameters: MILES's, the organisations, IN_THE_BOX's, the
-# conditions', the radius.
-NEAR_LINKS = (
-    "SELECT service_id, venue_id, town, postcode, location_is_approximate, miles FROM ("
-    f"SELECT sv.service_id, v.id AS venue_id, v.town, v.postcode, v.location_is_approximate, "
-    f"{MILES} AS miles FROM {VENUES_OF_LISTED} WHERE l.organisation_id = ANY(%s) AND {IN_THE_BOX} "
-    "AND {where}) near WHERE miles <= %s ORDER BY service_id, miles, venue_id"
+# The cards' services near a postcode, in one statement: each listed service of the page's
+# organisations in name order, whether it meets the page's other choices, whether its areas put it
+# in the region or remote group, and its nearest venue within the radius (a look-up of its place
+# rows), if any. Parameters: the conditions', the region's, the nation's and the remote modes'
+# keys, MILES's, IN_THE_BOX's, the radius, the organisations.
+NEAR_CARD_SERVICES = (
+    f"SELECT l.organisation_id, l.service_id, {{where}} AS holds, {HAS_ANY_KEY} AS in_region, "
+    f"({HAS_ANY_KEY} AND {HAS_ANY_KEY}) AS remote, n.town, n.postcode, "
+    "n.location_is_approximate, n.miles FROM organisations_listing l LEFT JOIN LATERAL ("
+    "SELECT town, postcode, location_is_approximate, miles FROM (SELECT v.venue_id, v.town, "
+    f"v.postcode, v.location_is_approximate, {MILES} AS miles FROM organisations_listing_place v "
+    f"WHERE v.service_id = l.service_id AND {IN_THE_BOX}) place WHERE miles <= %s "
+    "ORDER BY miles, venue_id LIMIT 1) n ON TRUE WHERE l.organisation_id = ANY(%s) "
+    "ORDER BY l.organisation_id, l.service_sort_name, l.service_id"
 )
