@@ -139,7 +139,10 @@ def test_the_names_words_are_those_of_the_names(db):
 
 # --- The place rows of near me (migration 0018) ---------------------------------------------------
 
-PLACE_COLUMNS = "service_id, venue_id, latitude, longitude, town, postcode, location_is_approximate"
+PLACE_COLUMNS = (
+    "service_id, venue_id, latitude, longitude, town, postcode, location_is_approximate, "
+    "organisation_id, sort_name, last_verified, keys, cost, faith_approach"
+)
 
 
 def place_rows():
@@ -152,12 +155,15 @@ def place_rows():
 
 def places_of_the_source():
     """What organisations_listing_place must hold: each link of a service to a venue, with the
-    venue's location and place as they are now."""
+    venue's location and place and the service's listing row as they are now."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT sv.service_id, v.id, v.latitude, v.longitude, v.town, v.postcode, "
-            "v.location_is_approximate FROM organisations_service_venues sv "
-            "JOIN organisations_venue v ON v.id = sv.venue_id ORDER BY sv.service_id, v.id"
+            "v.location_is_approximate, l.organisation_id, l.sort_name, l.last_verified, l.keys, "
+            "l.cost, l.faith_approach FROM organisations_service_venues sv "
+            "JOIN organisations_venue v ON v.id = sv.venue_id "
+            "LEFT JOIN organisations_listing l ON l.service_id = sv.service_id "
+            "ORDER BY sv.service_id, v.id"
         )
         return cursor.fetchall()
 
@@ -182,7 +188,7 @@ def venue_of(
     )
 
 
-def test_every_kind_of_change_reaches_the_place_rows(db):
+def test_every_kind_of_change_reaches_the_place_rows(db, urdu):
     organisation = OrganisationFactory(name="Leeds Circle")
     service, other = (
         ServiceFactory(organisation=organisation),
@@ -209,6 +215,24 @@ def test_every_kind_of_change_reaches_the_place_rows(db):
     }
     Venue.objects.filter(pk=bradford.pk).update(postcode="BD1 1AA")  # bulk, no signals
     assert_places_true_to_the_source()
+
+    service.languages.add(urdu)  # the service's listing: a facet, its cost, its organisation
+    service.cost = "free"
+    service.save()
+    organisation.name, organisation.last_verified = "Aardvark Circle", "2026-01-02"
+    organisation.save()
+    rows = assert_places_true_to_the_source()
+    assert {(row[7], row[8]) for row in rows} == {(organisation.pk, "aardvark circle")}
+    assert {row[11] for row in rows if row[0] == service.pk} == {"free"}
+    other.is_active = False  # a service withdrawn: its rows stay, not listed
+    other.save()
+    assert [row[7] for row in assert_places_true_to_the_source() if row[0] == other.pk] == [None]
+    Organisation.objects.filter(pk=organisation.pk).update(status="draft")  # bulk, no signals
+    assert {row[7] for row in assert_places_true_to_the_source()} == {None}
+    Organisation.objects.filter(pk=organisation.pk).update(status="published")
+    assert {row[7] for row in assert_places_true_to_the_source() if row[0] == service.pk} == {
+        organisation.pk
+    }
 
     service.venues.remove(bradford)  # a link removed
     assert_places_true_to_the_source()

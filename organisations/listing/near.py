@@ -238,6 +238,7 @@ class ListingNearFinder(NearFinder):
         ]
         ranges = box(latitude, longitude, self.radius)
         self.box_params = [*ranges["latitude__range"], *ranges["longitude__range"]]
+        self.places = sql.PLACES_AND_TEXT if self.listing.text else sql.PLACES
 
     def _fetch(self, statement, params):
         with connection.cursor() as cursor:
@@ -259,7 +260,7 @@ class ListingNearFinder(NearFinder):
             lon_from.append(ranges["longitude__range"][0])
             lon_to.append(ranges["longitude__range"][1])
             inner = float(outer)
-        statement = sql.NEAREST_BY_RINGS.format(where=where)
+        statement = sql.NEAREST_BY_RINGS.format(where=where, places=self.places)
         arrays = [inners, [float(e) for e in edges], lat_from, lat_to, lon_from, lon_to]
         return self._fetch(statement, [*arrays, *self.miles_params, *params, limit])
 
@@ -273,7 +274,7 @@ class ListingNearFinder(NearFinder):
                 if self.ordering == Sort.RECENTLY_VERIFIED
                 else (sql.NEAR_BY_NAME)
             )
-            statement = sql.NEAR_ORGANISATIONS.format(where=where, order=order)
+            statement = sql.NEAR_ORGANISATIONS.format(where=where, order=order, places=self.places)
             near = self._fetch(
                 statement, [*self.miles_params, *self.box_params, *params, self.radius, limit]
             )

@@ -108,16 +108,21 @@ MILES = (
 # latitudes' and longitudes' ranges.
 IN_THE_BOX = "v.latitude BETWEEN %s AND %s AND v.longitude BETWEEN %s AND %s"
 # The listed services' venues: migration 0018's rows, one per service at a venue, with the venue's
-# location and place, joined to the listing rows of the services that match.
-VENUES_OF_LISTED = (
-    "organisations_listing_place v JOIN organisations_listing l ON l.service_id = v.service_id"
+# location and place and the service's listing row's organisation, order and facets (the
+# conditions' columns), ``organisation_id`` null while the service is not listed. A search needs
+# the listing rows' documents too.
+PLACES = "organisations_listing_place v"
+PLACES_AND_TEXT = (
+    "(SELECT p.*, l.document, l.names FROM organisations_listing_place p "
+    "JOIN organisations_listing l ON l.service_id = p.service_id) v"
 )
+LISTED_PLACE = "v.organisation_id IS NOT NULL"
 # The first group: organisations with a matching service at a venue within the radius. Parameters:
 # MILES's, IN_THE_BOX's, the conditions', the radius, the limit.
 NEAR_ORGANISATIONS = (
-    "SELECT organisation_id FROM (SELECT l.organisation_id, l.sort_name, l.last_verified, "
-    f"min({MILES}) AS miles FROM {VENUES_OF_LISTED} WHERE {IN_THE_BOX} AND {{where}} "
-    "GROUP BY l.organisation_id, l.sort_name, l.last_verified) near WHERE miles <= %s "
+    "SELECT organisation_id FROM (SELECT v.organisation_id, v.sort_name, v.last_verified, "
+    f"min({MILES}) AS miles FROM {{places}} WHERE {LISTED_PLACE} AND {IN_THE_BOX} AND {{where}} "
+    "GROUP BY v.organisation_id, v.sort_name, v.last_verified) near WHERE miles <= %s "
     "ORDER BY {order} LIMIT %s"
 )
 BY_DISTANCE = "miles, organisation_id"
@@ -132,10 +137,10 @@ NEAREST_BY_RINGS = (
     "SELECT near.organisation_id FROM unnest(%s::float8[], %s::float8[], %s::float8[], "
     "%s::float8[], %s::float8[], %s::float8[]) AS ring(inner_miles, outer_miles, lat_from, "
     "lat_to, lon_from, lon_to) CROSS JOIN LATERAL (SELECT organisation_id FROM ("
-    f"SELECT l.organisation_id, min({MILES}) AS miles FROM {VENUES_OF_LISTED} "
-    "WHERE v.latitude BETWEEN ring.lat_from AND ring.lat_to "
+    f"SELECT v.organisation_id, min({MILES}) AS miles FROM {{places}} WHERE {LISTED_PLACE} "
+    "AND v.latitude BETWEEN ring.lat_from AND ring.lat_to "
     "AND v.longitude BETWEEN ring.lon_from AND ring.lon_to AND {where} "
-    "GROUP BY l.organisation_id) r WHERE miles > ring.inner_miles AND miles <= ring.outer_miles "
+    "GROUP BY v.organisation_id) r WHERE miles > ring.inner_miles AND miles <= ring.outer_miles "
     "ORDER BY miles, organisation_id) near LIMIT %s"
 )
 NEAR_BY_NAME = "sort_name, organisation_id"
