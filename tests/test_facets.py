@@ -56,6 +56,24 @@ def test_the_database_builds_keys_as_the_registry_says(db):
         assert f"SELECT {facet.kind * KEY_BASE} + {facet.link_column} FROM {table}" in definition
 
 
+@pytest.mark.postgres
+def test_every_choice_facet_has_its_column_in_the_listing_and_the_place_rows(db):
+    """A choice facet is checked on its column: in the listing table for the list, and in near
+    me's place rows (migration 0018) for the rings, which do not join the listing."""
+    with connection.cursor() as cursor:
+        columns = {
+            table: {column.name for column in connection.introspection.get_table_description(
+                cursor, table
+            )}
+            for table in ("organisations_listing", "organisations_listing_place")
+        }  # fmt: skip
+    for facet in FACETS:
+        if not isinstance(facet, LookupFacet):
+            assert facet.field_name in columns["organisations_listing"]
+            assert facet.field_name in columns["organisations_listing_place"]
+    assert {"organisation_id", "keys"} <= columns["organisations_listing_place"]
+
+
 def test_the_registry_matches_the_models(db):
     assert checks.facets_match_the_models() == []
 

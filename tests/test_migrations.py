@@ -178,3 +178,46 @@ def test_the_identity_migration_gives_every_existing_row_its_own_uuid(database):
     assert all(identity != "None" for identity in every)
     assert len(after["history"]) >= 6  # each edited organisation: as it stood, and after
     assert all(live == recorded for live, recorded in after["history"])
+
+
+PLACES_AGAINST_THE_SOURCE = """
+import json
+from django.db import connection
+PLACES = (
+    "SELECT service_id, venue_id, latitude, longitude, town, postcode, location_is_approximate, "
+    "organisation_id, sort_name, last_verified, keys, cost, faith_approach "
+    "FROM organisations_listing_place"
+)
+SOURCE = (
+    "SELECT sv.service_id, v.id, v.latitude, v.longitude, v.town, v.postcode, "
+    "v.location_is_approximate, l.organisation_id, l.sort_name, l.last_verified, l.keys, l.cost, "
+    "l.faith_approach FROM organisations_service_venues sv "
+    "JOIN organisations_venue v ON v.id = sv.venue_id "
+    "LEFT JOIN organisations_listing l ON l.service_id = sv.service_id"
+)
+with connection.cursor() as cursor:
+    counts = {}
+    for name, query in (
+        ("places", PLACES), ("listed", PLACES + " WHERE organisation_id IS NOT NULL"),
+        ("links", "SELECT 1 FROM organisations_service_venues"),
+        ("only_in_places", f"({PLACES}) EXCEPT ({SOURCE})"),
+        ("only_in_source", f"({SOURCE}) EXCEPT ({PLACES})"),
+    ):
+        cursor.execute(f"SELECT count(*) FROM ({query}) q")
+        counts[name] = cursor.fetchone()[0]
+print(json.dumps(counts))
+"""
+
+
+@pytest.mark.postgres
+def test_the_place_rows_migration_fills_them_from_the_links_there_are(database):
+    """Migration 0018 on a directory with venues: a row for every link, each true to its venue
+    and its service's listing; and it can be undone and done again."""
+    manage(database, "migrate", "--no-input")
+    manage(database, "generate_synthetic_data", "--organisations", "60")
+    manage(database, "migrate", "--no-input", "organisations", "0017_editors_venues")
+    manage(database, "migrate", "--no-input")
+    counts = run(database, PLACES_AGAINST_THE_SOURCE)
+    assert counts["places"] == counts["links"] > 0
+    assert 0 < counts["listed"] <= counts["places"]
+    assert counts["only_in_places"] == counts["only_in_source"] == 0
