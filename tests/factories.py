@@ -95,6 +95,20 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         return service
 
 
+class VenueFactory(factory.django.DjangoModelFactory):
+    """A venue in Leeds LS2; with no latitude and longitude, at its district's centre."""
+
+    class Meta:
+        model = models.Venue
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    address_1 = "1 Example Street"
+    town = "Leeds"
+    postcode = "LS2 7EW"
+    latitude = None
+    longitude = None
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

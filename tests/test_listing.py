@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from organisations.models import Organisation, Service, Venue
 
-from .factories import OrganisationFactory, ServiceFactory
+from .factories import OrganisationFactory, ServiceFactory, VenueFactory
 
 pytestmark = pytest.mark.postgres
 
@@ -174,30 +174,14 @@ def assert_places_true_to_the_source():
     return rows
 
 
-def venue_of(
-    organisation, town="Leeds", postcode="LS2 7EW", latitude=53.8067, longitude=-1.555, **extra
-):
-    return Venue.objects.create(
-        **extra,
-        organisation=organisation,
-        address_1="1 Example Street",
-        town=town,
-        postcode=postcode,
-        latitude=latitude,
-        longitude=longitude,
-    )
-
-
 def test_every_kind_of_change_reaches_the_place_rows(db, urdu):
     organisation = OrganisationFactory(name="Leeds Circle")
     service, other = (
         ServiceFactory(organisation=organisation),
         ServiceFactory(organisation=organisation),
     )
-    leeds, bradford = (
-        venue_of(organisation),
-        venue_of(organisation, "Bradford", "BD8 7AA", None, None),
-    )
+    leeds = VenueFactory(organisation=organisation, latitude=53.8067, longitude=-1.555)
+    bradford = VenueFactory(organisation=organisation, town="Bradford", postcode="BD8 7AA")
     assert assert_places_true_to_the_source() == []  # a venue no service is at has none
 
     service.venues.add(leeds, bradford)  # links added
@@ -257,6 +241,6 @@ def test_a_link_written_before_its_venue_has_its_place(db):
             [service.pk, venue_id],
         )
         assert place_rows() == []  # no venue yet: nothing to place
-        venue_of(organisation, id=venue_id)
+        VenueFactory(organisation=organisation, id=venue_id)
     rows = assert_places_true_to_the_source()
     assert [(row[0], row[1]) for row in rows] == [(service.pk, venue_id)]

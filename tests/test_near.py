@@ -20,6 +20,7 @@ from .factories import (
     OrganisationFactory,
     ServiceFactory,
     ServiceTypeFactory,
+    VenueFactory,
 )
 from .html import card_services, card_titles, near_groups
 
@@ -132,9 +133,8 @@ def near_leeds(db, uk_wide, phone):
 
     def place(name, postcode, town, latitude=None, longitude=None):
         organisation = OrganisationFactory(name=name)
-        venue = Venue.objects.create(
+        venue = VenueFactory(
             organisation=organisation,
-            address_1="1 Example Street",
             town=town,
             postcode=postcode,
             latitude=latitude,

@@ -29,6 +29,17 @@ LISTED = """organisation_id = n.organisation_id, sort_name = n.sort_name,
                last_verified = n.last_verified, keys = n.keys, cost = n.cost,
                faith_approach = n.faith_approach"""
 
+
+def after_each_statement(function, table, *triggers):
+    """Statement-level triggers on ``table`` that run ``function``: (name, event, referencing)."""
+    return "\n".join(
+        f"CREATE TRIGGER organisations_listing_place_{name} AFTER {event}\n"
+        f"ON {table} REFERENCING {referencing}\n"
+        f"FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_{function}();"
+        for name, event, referencing in triggers
+    )
+
+
 FORWARD = f"""
 CREATE TABLE organisations_listing_place (
     service_id bigint NOT NULL,
@@ -69,15 +80,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER organisations_listing_place_link_inserted AFTER INSERT
-ON organisations_service_venues REFERENCING NEW TABLE AS new_links
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_links_changed();
-CREATE TRIGGER organisations_listing_place_link_updated AFTER UPDATE
-ON organisations_service_venues REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_links_changed();
-CREATE TRIGGER organisations_listing_place_link_deleted AFTER DELETE
-ON organisations_service_venues REFERENCING OLD TABLE AS old_links
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_links_changed();
+{
+    after_each_statement(
+        "links_changed",
+        "organisations_service_venues",
+        ("link_inserted", "INSERT", "NEW TABLE AS new_links"),
+        ("link_updated", "UPDATE", "OLD TABLE AS old_links NEW TABLE AS new_links"),
+        ("link_deleted", "DELETE", "OLD TABLE AS old_links"),
+    )
+}
 
 -- Venues: a new venue's links (added before it), a moved or renamed venue's rows, a removed one's.
 CREATE FUNCTION organisations_listing_place_venues_changed() RETURNS trigger
@@ -101,15 +112,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER organisations_listing_place_venue_inserted AFTER INSERT
-ON organisations_venue REFERENCING NEW TABLE AS new_venues
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_venues_changed();
-CREATE TRIGGER organisations_listing_place_venue_updated AFTER UPDATE
-ON organisations_venue REFERENCING NEW TABLE AS new_venues
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_venues_changed();
-CREATE TRIGGER organisations_listing_place_venue_deleted AFTER DELETE
-ON organisations_venue REFERENCING OLD TABLE AS old_venues
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_venues_changed();
+{
+    after_each_statement(
+        "venues_changed",
+        "organisations_venue",
+        ("venue_inserted", "INSERT", "NEW TABLE AS new_venues"),
+        ("venue_updated", "UPDATE", "NEW TABLE AS new_venues"),
+        ("venue_deleted", "DELETE", "OLD TABLE AS old_venues"),
+    )
+}
 
 -- Listing rows: a service listed, changed or withdrawn (the listing's refresh deletes, then
 -- inserts, each statement's trigger firing as it ends).
@@ -131,15 +142,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER organisations_listing_place_listed AFTER INSERT
-ON organisations_listing REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_listing_changed();
-CREATE TRIGGER organisations_listing_place_relisted AFTER UPDATE
-ON organisations_listing REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_listing_changed();
-CREATE TRIGGER organisations_listing_place_unlisted AFTER DELETE
-ON organisations_listing REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_listing_changed();
+{
+    after_each_statement(
+        "listing_changed",
+        "organisations_listing",
+        ("listed", "INSERT", "NEW TABLE AS new_rows"),
+        ("relisted", "UPDATE", "NEW TABLE AS new_rows"),
+        ("unlisted", "DELETE", "OLD TABLE AS old_rows"),
+    )
+}
 
 -- Django's flush (after each transactional test) empties both with TRUNCATE.
 CREATE FUNCTION organisations_listing_place_emptied() RETURNS trigger
@@ -157,22 +168,11 @@ ON organisations_venue
 FOR EACH STATEMENT EXECUTE FUNCTION organisations_listing_place_emptied();
 """
 
+# Dropping the functions drops the triggers that run them, on all three tables.
 BACKWARD = """
-DROP TRIGGER organisations_listing_place_link_inserted ON organisations_service_venues;
-DROP TRIGGER organisations_listing_place_link_updated ON organisations_service_venues;
-DROP TRIGGER organisations_listing_place_link_deleted ON organisations_service_venues;
-DROP TRIGGER organisations_listing_place_links_truncated ON organisations_service_venues;
-DROP TRIGGER organisations_listing_place_venue_inserted ON organisations_venue;
-DROP TRIGGER organisations_listing_place_venue_updated ON organisations_venue;
-DROP TRIGGER organisations_listing_place_venue_deleted ON organisations_venue;
-DROP TRIGGER organisations_listing_place_venues_truncated ON organisations_venue;
-DROP TRIGGER organisations_listing_place_listed ON organisations_listing;
-DROP TRIGGER organisations_listing_place_relisted ON organisations_listing;
-DROP TRIGGER organisations_listing_place_unlisted ON organisations_listing;
-DROP FUNCTION organisations_listing_place_listing_changed();
-DROP FUNCTION organisations_listing_place_links_changed();
-DROP FUNCTION organisations_listing_place_venues_changed();
-DROP FUNCTION organisations_listing_place_emptied();
+DROP FUNCTION organisations_listing_place_links_changed(),
+    organisations_listing_place_venues_changed(), organisations_listing_place_listing_changed(),
+    organisations_listing_place_emptied() CASCADE;
 DROP TABLE organisations_listing_place;
 """
 
